@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, from the metal up (see README.md):
+//   CVulkan, CBLAS     C headers only; libvulkan.so.1 is opened at run time, never linked.
+//   VulkanRuntime      instance, device, memory, pipelines, command streams. Knows nothing of transformers.
+//   Kernels            GLSL compute shaders from Shaders/, compiled to SPIR-V at build time and embedded.
+//   Compute            Tensor, the Backend protocol, shape rules shared by every backend.
+//   CPUBackend         OpenBLAS + SIMD Swift.
+//   VulkanBackend      one pipeline per op, dispatches recorded into one command buffer.
+//   VulkanLM           backend selection (auto / cpu / index / name) with CPU fallback.
+//   KernelBenchmarks   Benchmarks/: kernel timings against OpenBLAS.
+//   vulkanlm           the command-line tool.
+let package = Package(
+    name: "VulkanLM",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "VulkanLM", targets: ["VulkanLM"]),
+        .executable(name: "vulkanlm", targets: ["vulkanlm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "CVulkan"),
+        .systemLibrary(name: "CBLAS"),
+        .target(name: "VulkanRuntime", dependencies: ["CVulkan"]),
+        .executableTarget(name: "ShaderCompiler", path: "Plugins/ShaderCompiler"),
+        .plugin(name: "EmbedShaders", capability: .buildTool(), dependencies: ["ShaderCompiler"]),
+        .target(name: "Kernels", plugins: ["EmbedShaders"]),
+        .target(name: "Compute"),
+        .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        .target(name: "VulkanBackend", dependencies: ["Compute", "VulkanRuntime", "Kernels"]),
+        .target(name: "VulkanLM", dependencies: [
+            "Compute", "CPUBackend", "VulkanBackend", "VulkanRuntime",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "KernelBenchmarks", dependencies: ["VulkanLM", "CBLAS"],
+                path: "Benchmarks/KernelBenchmarks"),
+        .executableTarget(name: "vulkanlm", dependencies: [
+            "VulkanLM", "KernelBenchmarks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ComputeTests", dependencies: ["VulkanLM"]),
+        .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanRuntime", "VulkanLM"]),
+        .testTarget(name: "CLITests", dependencies: ["vulkanlm"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// Headers-only target; SwiftPM wants one source file.
+#include "CVulkan.h"

@@ -1,0 +1,57 @@
+/// How a weight matrix of a linear layer is laid out in memory.
+public enum WeightLayout: String, Sendable, CaseIterable {
+    /// `[out, in]`: Hugging Face `nn.Linear` (BERT, Llama). y = x · Wᵀ.
+    case outIn
+    /// `[in, out]`: GPT-2's `Conv1D`. y = x · W.
+    case inOut
+}
+
+public enum GELUApproximation: String, Sendable, CaseIterable {
+    /// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): GPT-2's `gelu_new`.
+    case tanh
+    /// 0.5·x·(1 + erf(x/√2)): BERT's exact GELU.
+    case erf
+}
+
+/// The op set every backend implements. Ops may run asynchronously: they are ordered, and
+/// `read` (or `synchronize`) waits for everything recorded before it.
+///
+/// Conventions: tensors are row-major; "rows" means all leading dimensions flattened, ops
+/// reduce over the last dimension. Outputs are written, never accumulated into.
+public protocol Backend: AnyObject, Sendable {
+    /// Short name: "cpu" or "vulkan".
+    var name: String { get }
+    /// One line describing the device (for logs and benchmark headers).
+    var deviceDescription: String { get }
+
+    /// A new tensor holding `values`, stored as `dtype` (f32 values are rounded to f16 if asked).
+    func tensor(_ values: [Float], shape: [Int], dtype: DType, name: String) throws -> Tensor
+    /// A new tensor with unspecified contents.
+    func empty(shape: [Int], dtype: DType, name: String) throws -> Tensor
+    /// The tensor's elements as f32, after all recorded work has finished.
+    func read(_ tensor: Tensor) throws -> [Float]
+    /// Sets every element to `value` (tests poison outputs with NaN this way).
+    func fill(_ tensor: Tensor, with value: Float) throws
+    /// Waits until all recorded work has finished.
+    func synchronize() throws
+
+    /// y[M,N] = x[M,K] · W (+ bias[N]), W laid out as `layout`, f32 or f16.
+    func matmul(_ x: Tensor, weight: Tensor, layout: WeightLayout, bias: Tensor?, into y: Tensor) throws
+    /// Row-wise softmax of `scale · x`. With `causal`, x is [..., T, S] (S ≥ T) and query t of a
+    /// block sees keys 0...(S - T + t); masked entries come out as 0.
+    func softmax(_ x: Tensor, scale: Float, causal: Bool, into y: Tensor) throws
+    /// Row-wise (x - mean) / sqrt(var + eps) · gamma + beta.
+    func layerNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float, into y: Tensor) throws
+    func gelu(_ x: Tensor, approximation: GELUApproximation, into y: Tensor) throws
+    /// y = a + b, same shapes.
+    func add(_ a: Tensor, _ b: Tensor, into y: Tensor) throws
+}
+
+extension Backend {
+    public func tensor(_ values: [Float], shape: [Int], dtype: DType = .f32) throws -> Tensor {
+        try tensor(values, shape: shape, dtype: dtype, name: "tensor")
+    }
+    public func empty(shape: [Int], dtype: DType = .f32) throws -> Tensor {
+        try empty(shape: shape, dtype: dtype, name: "tensor")
+    }
+}

@@ -1,0 +1,112 @@
+/// Argument checks shared by every backend, so both throw the same errors for the same input.
+public enum ShapeRules {
+    public struct MatmulDims: Sendable, Equatable { public let m, k, n: Int }
+
+    public static func matmul(_ x: Tensor, weight: Tensor, layout: WeightLayout, bias: Tensor?,
+                              y: Tensor) throws -> MatmulDims {
+        let op = "matmul"
+        try nonEmpty(op, x, weight, y)
+        guard x.dtype == .f32, y.dtype == .f32 else {
+            throw ComputeError.dtypeNotSupported(op: op, tensor: x.dtype == .f32 ? y.name : x.name, dtype: .f16)
+        }
+        guard weight.rank == 2 else {
+            throw ComputeError.shapeMismatch(op: op, detail: "weight \(weight.shapeDescription) must be 2-D")
+        }
+        let (k, n) = layout == .outIn ? (weight.shape[1], weight.shape[0]) : (weight.shape[0], weight.shape[1])
+        guard x.lastDimension == k else {
+            throw ComputeError.shapeMismatch(
+                op: op, detail: "x \(x.shapeDescription) has \(x.lastDimension) columns but weight "
+                    + "\(weight.shapeDescription) (\(layout.rawValue)) expects \(k)")
+        }
+        let m = x.rowCount
+        guard y.lastDimension == n, y.rowCount == m else {
+            throw ComputeError.shapeMismatch(
+                op: op, detail: "output \(y.shapeDescription) must hold \(m)×\(n)")
+        }
+        if let bias {
+            guard bias.count == n, bias.dtype == .f32 else {
+                throw ComputeError.shapeMismatch(
+                    op: op, detail: "bias \(bias.shapeDescription) must be f32 with \(n) elements")
+            }
+        }
+        return MatmulDims(m: m, k: k, n: n)
+    }
+
+    /// Returns (rows, columns) of a row-wise op's input.
+    public static func rowwise(_ op: String, _ x: Tensor, y: Tensor) throws -> (rows: Int, columns: Int) {
+        try nonEmpty(op, x, y)
+        try f32(op, x, y)
+        guard x.shape == y.shape else {
+            throw ComputeError.shapeMismatch(op: op, detail: "output \(y.shapeDescription) differs from input \(x.shapeDescription)")
+        }
+        return (x.rowCount, x.lastDimension)
+    }
+
+    /// Returns (rows, columns, queries per block) for softmax.
+    public static func softmax(_ x: Tensor, causal: Bool, y: Tensor) throws -> (rows: Int, columns: Int, queries: Int) {
+        let (rows, columns) = try rowwise("softmax", x, y: y)
+        guard causal else { return (rows, columns, rows) }
+        guard x.rank >= 2, x.shape[x.rank - 2] <= columns else {
+            throw ComputeError.shapeMismatch(
+                op: "softmax", detail: "causal softmax needs x [..., T, S] with S ≥ T, got \(x.shapeDescription)")
+        }
+        return (rows, columns, x.shape[x.rank - 2])
+    }
+
+    public static func layerNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float, y: Tensor) throws -> (rows: Int, columns: Int) {
+        let dims = try rowwise("layerNorm", x, y: y)
+        try f32("layerNorm", gamma, beta)
+        guard gamma.count == dims.columns, beta.count == dims.columns else {
+            throw ComputeError.shapeMismatch(
+                op: "layerNorm", detail: "gamma \(gamma.shapeDescription) and beta \(beta.shapeDescription) must have \(dims.columns) elements")
+        }
+        guard eps.isFinite, eps >= 0 else {
+            throw ComputeError.invalidArgument(op: "layerNorm", detail: "eps must be finite and ≥ 0, got \(eps)")
+        }
+        return dims
+    }
+
+    public static func elementwise(_ op: String, _ inputs: [Tensor], y: Tensor) throws -> Int {
+        try nonEmpty(op, y)
+        for x in inputs {
+            try nonEmpty(op, x)
+            try f32(op, x)
+            guard x.shape == y.shape else {
+                throw ComputeError.shapeMismatch(op: op, detail: "\(x.shapeDescription) and \(y.shapeDescription) differ")
+            }
+        }
+        try f32(op, y)
+        return y.count
+    }
+
+    public static func nonEmpty(_ op: String, _ tensors: Tensor...) throws {
+        for t in tensors where t.count == 0 {
+            throw ComputeError.emptyTensor(op: op, tensor: t.shapeDescription)
+        }
+    }
+
+    public static func f32(_ op: String, _ tensors: Tensor...) throws {
+        for t in tensors where t.dtype != .f32 {
+            throw ComputeError.dtypeNotSupported(op: op, tensor: t.name, dtype: t.dtype)
+        }
+    }
+
+    /// Checks that a tensor to be created has a valid shape and matching value count.
+    public static func creation(shape: [Int], values: Int?, name: String) throws -> Int {
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw ComputeError.invalidArgument(op: "tensor", detail: "\(name)\(shape) has a negative dimension")
+        }
+        var count = 1
+        for d in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow else {
+                throw ComputeError.invalidArgument(op: "tensor", detail: "\(name)\(shape) has too many elements")
+            }
+            count = product
+        }
+        if let values, values != count {
+            throw ComputeError.shapeMismatch(op: "tensor", detail: "\(values) values for \(name)\(shape) (\(count) elements)")
+        }
+        return count
+    }
+}
