@@ -37,15 +37,16 @@ let package = Package(
             "Compute", "CPUBackend", "VulkanBackend", "VulkanRuntime",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "KernelBenchmarks", dependencies: ["VulkanLM", "CBLAS"],
+        .target(name: "KernelBenchmarks", dependencies: ["Compute", "VulkanBackend", "CBLAS"],
                 path: "Benchmarks/KernelBenchmarks"),
         .executableTarget(name: "vulkanlm", dependencies: [
             "VulkanLM", "KernelBenchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ComputeTests", dependencies: ["VulkanLM"]),
-        .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanRuntime", "VulkanLM"]),
+        .target(name: "TestSupport", dependencies: ["VulkanBackend", "VulkanRuntime"], path: "Tests/TestSupport"),
+        .testTarget(name: "ComputeTests", dependencies: ["VulkanLM", "TestSupport"]),
+        .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanLM", "TestSupport", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["vulkanlm"]),
     ]
 )

@@ -6,6 +6,7 @@ public enum ComputeError: Error, Equatable, CustomStringConvertible {
     case foreignTensor(op: String, tensor: String, backend: String)
     case tooLarge(tensor: String, bytes: Int, limit: Int, limitName: String)
     case invalidArgument(op: String, detail: String)
+    case outOfMemory(tensor: String, bytes: Int, device: String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,7 @@ public enum ComputeError: Error, Equatable, CustomStringConvertible {
         case let .tooLarge(tensor, bytes, limit, limitName):
             "tensor \(tensor) needs \(bytes) bytes, over the device's \(limitName) of \(limit) bytes"
         case let .invalidArgument(op, detail): "\(op): \(detail)"
+        case let .outOfMemory(tensor, bytes, device): "out of memory on \(device) allocating \(bytes) bytes for \(tensor)"
         }
     }
 }

@@ -1,0 +1,62 @@
+import Compute
+
+/// One kernel configuration to time, with the work it must do (for GFLOP/s and GB/s).
+public struct BenchmarkCase: Sendable {
+    public enum Op: Sendable {
+        case matmul(m: Int, k: Int, n: Int, weight: DType)
+        case softmax(shape: [Int], causal: Bool)
+        case layerNorm(rows: Int, columns: Int)
+    }
+
+    public let op: Op
+
+    public var name: String {
+        switch op {
+        case let .matmul(m, k, n, weight): "matmul \(m)×\(k)·\(k)×\(n) \(weight.rawValue) weights"
+        case let .softmax(shape, causal): "softmax \(shape.map(String.init).joined(separator: "×"))\(causal ? " causal" : "")"
+        case let .layerNorm(rows, columns): "layernorm \(rows)×\(columns)"
+        }
+    }
+
+    /// Floating-point operations, counting a fused multiply-add as two.
+    public var flops: Double {
+        switch op {
+        case let .matmul(m, k, n, _): 2 * Double(m) * Double(k) * Double(n)
+        case let .softmax(shape, _): 5 * Double(shape.reduce(1, *))
+        case let .layerNorm(rows, columns): 8 * Double(rows * columns)
+        }
+    }
+
+    /// The fewest bytes the kernel must move: each input read once, each output written once.
+    public var bytes: Double {
+        switch op {
+        case let .matmul(m, k, n, weight):
+            Double(4 * m * k + weight.byteSize * k * n + 4 * n + 4 * m * n)
+        case let .softmax(shape, _): Double(8 * shape.reduce(1, *))
+        case let .layerNorm(rows, columns): Double(8 * rows * columns + 8 * columns)
+        }
+    }
+
+    /// GPT-2 (124M) shapes: the four linear layers of a block at 1 row (decode) and 128 rows
+    /// (prompt), attention-score softmax, the LM-head softmax, and layernorm rows.
+    public static func gpt2(quick: Bool) -> [BenchmarkCase] {
+        let linear = [(768, 768), (768, 2304), (768, 3072), (3072, 768)]
+        if quick {
+            return [BenchmarkCase(op: .matmul(m: 1, k: 768, n: 768, weight: .f32)),
+                    BenchmarkCase(op: .matmul(m: 17, k: 64, n: 65, weight: .f16)),
+                    BenchmarkCase(op: .softmax(shape: [2, 16, 16], causal: true)),
+                    BenchmarkCase(op: .layerNorm(rows: 4, columns: 768))]
+        }
+        var cases: [BenchmarkCase] = []
+        for m in [1, 128] {
+            for (k, n) in linear { cases.append(BenchmarkCase(op: .matmul(m: m, k: k, n: n, weight: .f32))) }
+        }
+        for (k, n) in linear { cases.append(BenchmarkCase(op: .matmul(m: 1, k: k, n: n, weight: .f16))) }
+        cases.append(BenchmarkCase(op: .matmul(m: 128, k: 768, n: 3072, weight: .f16)))
+        cases += [BenchmarkCase(op: .softmax(shape: [12, 128, 128], causal: true)),
+                  BenchmarkCase(op: .softmax(shape: [1, 50257], causal: false)),
+                  BenchmarkCase(op: .layerNorm(rows: 1, columns: 768)),
+                  BenchmarkCase(op: .layerNorm(rows: 128, columns: 768))]
+        return cases
+    }
+}

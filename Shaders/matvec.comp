@@ -1,0 +1,53 @@
+#version 450
+// Y[M,N] = X[M,K] · W (+ bias) for a few activation rows (M ≤ 8): the decode path, bound by
+// reading W. W is read once for all M rows, in the order memory holds it:
+//  - [N,K] (nn.Linear): one workgroup per output column n; its 256 invocations stride along
+//    the contiguous K row of W and reduce in shared memory.
+//  - [K,N] (Conv1D): a workgroup covers 32 adjacent columns (contiguous in W) and splits K
+//    into 8 slices, reduced in shared memory at the end.
+#extension GL_GOOGLE_include_directive : require
+
+layout(local_size_x = 256) in;
+layout(constant_id = 0) const bool WEIGHT_F16 = false;
+layout(constant_id = 1) const bool WEIGHT_OUT_IN = true;
+
+layout(std430, binding = 0) readonly buffer XBuffer { float X[]; };
+layout(std430, binding = 1) readonly buffer WBuffer { uint W[]; };
+layout(std430, binding = 2) readonly buffer BiasBuffer { float bias[]; };
+layout(std430, binding = 3) writeonly buffer YBuffer { float Y[]; };
+layout(push_constant) uniform Push { uint M; uint K; uint N; uint hasBias; } p;
+
+#include "common.glsl"
+#include "grid.glsl"
+
+const uint MAX_M = 8;
+shared float partial[MAX_M][256];
+
+void main() {
+    const uint t = gl_LocalInvocationID.x;
+    float acc[MAX_M];
+    for (uint m = 0; m < MAX_M; m++) acc[m] = 0.0;
+
+    uint n, lane, slice, slices;
+    if (WEIGHT_OUT_IN) { n = flatWorkgroup(); lane = 0; slice = t; slices = 256; }
+    else { lane = t % 32; slice = t / 32; slices = 8; n = flatWorkgroup() * 32 + lane; }
+
+    if (n < p.N) {
+        for (uint k = slice; k < p.K; k += slices) {
+            float w = loadWeight(WEIGHT_OUT_IN ? n * p.K + k : k * p.N + n, WEIGHT_F16);
+            for (uint m = 0; m < MAX_M; m++) if (m < p.M) acc[m] = fma(X[m * p.K + k], w, acc[m]);
+        }
+    }
+    for (uint m = 0; m < MAX_M; m++) partial[m][t] = acc[m];
+    barrier();
+
+    // Tree reduction over the K slices: 256 → 1 for [N,K]; 8 slices of 32 lanes for [K,N].
+    for (uint stride = 128; stride >= (WEIGHT_OUT_IN ? 1 : 32); stride >>= 1) {
+        if (t < stride) for (uint m = 0; m < MAX_M; m++) partial[m][t] += partial[m][t + stride];
+        barrier();
+    }
+    if (t < (WEIGHT_OUT_IN ? 1 : 32) && n < p.N) {
+        float b = p.hasBias != 0u ? bias[n] : 0.0;
+        for (uint m = 0; m < MAX_M; m++) if (m < p.M) Y[m * p.N + n] = partial[m][t] + b;
+    }
+}

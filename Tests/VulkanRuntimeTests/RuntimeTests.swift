@@ -1,0 +1,94 @@
+import Kernels
+import Testing
+import TestSupport
+import VulkanBackend
+import VulkanLM
+
+/// The runtime on a real Vulkan device (lavapipe in CI, with validation on).
+@Suite struct RuntimeTests {
+    @Test func embedsEveryShaderAsSPIRV() throws {
+        #expect(Set(Kernels.names).isSuperset(of: ["matmul", "matvec", "softmax", "layernorm", "gelu", "add"]))
+        for name in Kernels.names {
+            let words = try #require(Kernels.spirv(name))
+            #expect(words.first == 0x0723_0203, "\(name) does not start with the SPIR-V magic number")
+        }
+        #expect(Kernels.spirv("no-such-kernel") == nil)
+    }
+
+    @Test func enumeratesDevicesWithLimitsAndFeatures() throws {
+        guard let backend = try TestVulkan.backend() else { return }
+        let info = backend.device.info
+        #expect(!info.name.isEmpty)
+        #expect(info.maxStorageBufferRange >= 1 << 27)
+        #expect(info.maxComputeSharedMemorySize >= 16384)
+        #expect(info.maxPushConstantsSize >= 128)
+        #expect(info.subgroupSize > 0)
+        #expect(info.memoryHeaps.contains { $0.deviceLocal && $0.size > 0 })
+        #expect(TestVulkan.drainValidationMessages() == [])
+    }
+
+    @Test func autoDoesNotPickLavapipe() throws {
+        guard let backend = try TestVulkan.backend(), backend.device.info.kind == .cpu else { return }
+        let selected = try Backends.open(.auto, options: VulkanOptions())
+        #expect(selected.backend.name == "cpu")
+        #expect(selected.reason.contains("CPU-type"))
+    }
+
+    @Test func barriersOnlyBetweenDependentDispatches() throws {
+        guard let backend = try TestVulkan.backend() else { return }
+        try backend.synchronize()
+        let a = try backend.tensor([1, 2, 3, 4], shape: [4])
+        let b = try backend.tensor([10, 20, 30, 40], shape: [4])
+        let c = try backend.empty(shape: [4]), d = try backend.empty(shape: [4]), e = try backend.empty(shape: [4])
+        try backend.synchronize()
+        let before = backend.streamCounters
+        try backend.add(a, b, into: c)          // independent of the next one:
+        try backend.add(a, a, into: d)          //   no barrier
+        let independent = backend.streamCounters
+        try backend.add(c, d, into: e)          // reads c and d: one barrier
+        let dependent = backend.streamCounters
+        #expect(independent.barriers == before.barriers)
+        #expect(dependent.barriers == before.barriers + 1)
+        #expect(dependent.dispatches == before.dispatches + 3)
+        #expect(try backend.read(e) == [12, 24, 36, 48])
+        #expect(TestVulkan.drainValidationMessages() == [])
+    }
+
+    @Test func manyDispatchesInOneSubmission() throws {
+        // More dispatches than one descriptor pool holds, chained so each depends on the last.
+        guard let backend = try TestVulkan.backend() else { return }
+        let one = try backend.tensor([1, 1, 1], shape: [3])
+        var accumulator = try backend.tensor([0, 0, 0], shape: [3])
+        for _ in 0..<1100 {
+            let next = try backend.empty(shape: [3])
+            try backend.add(accumulator, one, into: next)
+            accumulator = next
+        }
+        #expect(try backend.read(accumulator) == [1100, 1100, 1100])
+        #expect(TestVulkan.drainValidationMessages() == [])
+    }
+
+    @Test func tensorOverTheStorageBufferLimitIsAClearError() throws {
+        guard let backend = try TestVulkan.backend() else { return }
+        let limit = Int(backend.device.info.maxStorageBufferRange)
+        let elements = limit / 4 + 1
+        #expect(throws: ComputeError.tooLarge(tensor: "wte[\(elements)]", bytes: elements * 4, limit: limit,
+                                              limitName: "maxStorageBufferRange")) {
+            try backend.empty(shape: [elements], dtype: .f32, name: "wte")
+        }
+        #expect(TestVulkan.drainValidationMessages() == [])
+    }
+
+    @Test func timestampsMeasureRecordedWork() throws {
+        guard let backend = try TestVulkan.backend(), backend.device.info.supportsTimestamps else { return }
+        let x = try backend.tensor((0..<4096).map(Float.init), shape: [64, 64])
+        let y = try backend.empty(shape: [64, 64])
+        let start = try backend.recordTimestamp()
+        try backend.softmax(x, scale: 1, causal: false, into: y)
+        let end = try backend.recordTimestamp()
+        let stamps = try backend.timestamps()
+        #expect(stamps.count == 2 && end == start + 1)
+        #expect(stamps[end] >= stamps[start])
+        #expect(TestVulkan.drainValidationMessages() == [])
+    }
+}
