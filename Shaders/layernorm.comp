@@ -1,7 +1,9 @@
 #version 450
-// Row-wise layer normalisation, one workgroup per row. Two passes (mean, then the variance
-// of centred values) instead of E[x²]-E[x]²: rows with a large mean and small spread would
-// otherwise lose all their digits.
+// Row-wise layer normalisation, one workgroup per row. Rows with a large mean and a small
+// spread (activations around 1000 ± 0.1) lose their digits in a plain f32 sum, so the mean
+// is kept as shift + offset (shift = the row's first element): x - shift is exact for nearby
+// values, and the small offset keeps digits that an f32 mean near 1000 would round away.
+// The variance is taken of the centred values in a second pass (never E[x²] - E[x]²).
 #extension GL_GOOGLE_include_directive : require
 
 layout(local_size_x = 256) in;
@@ -34,15 +36,16 @@ void main() {
     const uint t = gl_LocalInvocationID.x;
     const uint base = row * p.cols;
 
+    const float shift = X[base];
     float s = 0.0;
-    for (uint j = t; j < p.cols; j += 256) s += X[base + j];
-    const float mean = workgroupSum(s) / float(p.cols);
+    for (uint j = t; j < p.cols; j += 256) s += X[base + j] - shift;
+    const float offset = workgroupSum(s) / float(p.cols);
 
     float v = 0.0;
-    for (uint j = t; j < p.cols; j += 256) { float d = X[base + j] - mean; v = fma(d, d, v); }
+    for (uint j = t; j < p.cols; j += 256) { float d = (X[base + j] - shift) - offset; v = fma(d, d, v); }
     const float inverseStd = inversesqrt(workgroupSum(v) / float(p.cols) + p.eps);
 
     for (uint j = t; j < p.cols; j += 256) {
-        Y[base + j] = (X[base + j] - mean) * inverseStd * gamma[j] + beta[j];
+        Y[base + j] = ((X[base + j] - shift) - offset) * inverseStd * gamma[j] + beta[j];
     }
 }

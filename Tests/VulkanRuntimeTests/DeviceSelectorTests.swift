@@ -1,5 +1,5 @@
 import Testing
-import VulkanRuntime
+@testable import VulkanRuntime
 
 /// The selection policy, on made-up device lists (no Vulkan needed).
 @Suite struct DeviceSelectorTests {

@@ -1,0 +1,110 @@
+import CBLAS
+import Compute
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The reference backend: OpenBLAS for f32 matrix products, SIMD Swift for everything else.
+/// Ops run synchronously on the calling thread (fanning out to Dispatch workers for large
+/// inputs), so `synchronize()` has nothing to wait for.
+///
+/// OpenBLAS picks its own thread count, from `OPENBLAS_NUM_THREADS` when that is set.
+public final class CPUBackend: Backend {
+    public let name = "cpu"
+    public let deviceDescription: String
+    let parallel = Parallel()
+
+    public init() {
+        let blas = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+        deviceDescription = "\(CPUBackend.processorName()) (\(parallel.threads) threads), "
+            + "\(blas) with \(openblas_get_num_threads()) threads"
+    }
+
+    var identity: ObjectIdentifier { ObjectIdentifier(self) }
+
+    public func tensor(_ values: [Float], shape: [Int], dtype: DType, name: String) throws -> Tensor {
+        let count = try ShapeRules.creation(shape: shape, values: values.count, name: name)
+        let storage = try allocate(count: count, dtype: dtype, name: name)
+        values.withUnsafeBufferPointer { source in
+            guard let source = source.baseAddress else { return }
+            switch dtype {
+            case .f32:
+                storage.floats.update(from: source, count: count)
+            case .f16:
+                let halves = storage.halves
+                for i in 0..<count { halves[i] = Float16(source[i]).bitPattern }
+            }
+        }
+        return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
+    }
+
+    public func empty(shape: [Int], dtype: DType, name: String) throws -> Tensor {
+        let count = try ShapeRules.creation(shape: shape, values: nil, name: name)
+        let storage = try allocate(count: count, dtype: dtype, name: name)
+        return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
+    }
+
+    public func read(_ tensor: Tensor) throws -> [Float] {
+        let storage = try self.storage(of: tensor, op: "read")
+        let count = tensor.count
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let destination = buffer.baseAddress else { return }
+            switch tensor.dtype {
+            case .f32: destination.initialize(from: storage.floats, count: count)
+            case .f16: convertHalves(storage.halves, to: destination, count: count)
+            }
+            initialized = count
+        }
+    }
+
+    public func fill(_ tensor: Tensor, with value: Float) throws {
+        let storage = try self.storage(of: tensor, op: "fill")
+        switch tensor.dtype {
+        case .f32: storage.floats.update(repeating: value, count: tensor.count)
+        case .f16: storage.halves.update(repeating: Float16(value).bitPattern, count: tensor.count)
+        }
+    }
+
+    public func synchronize() throws {}
+
+    private func allocate(count: Int, dtype: DType, name: String) throws -> CPUStorage {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !overflow else {
+            throw ComputeError.tooLarge(tensor: name, bytes: Int.max, limit: CPUStorage.physicalMemory,
+                                        limitName: "physical memory")
+        }
+        return try CPUStorage(owner: identity, byteCount: bytes, name: name)
+    }
+
+    /// The storage behind `tensor`, if this backend made it and the tensor's shape fits in it
+    /// (a `Tensor` can be rebuilt over existing storage with any shape).
+    func storage(of tensor: Tensor, op: String) throws -> CPUStorage {
+        guard let storage = tensor.storage as? CPUStorage, storage.owner == identity else {
+            throw ComputeError.foreignTensor(op: op, tensor: tensor.name, backend: name)
+        }
+        guard tensor.shape.allSatisfy({ $0 >= 0 }), tensor.byteCount <= storage.byteCount else {
+            throw ComputeError.invalidArgument(
+                op: op, detail: "\(tensor.shapeDescription) (\(tensor.dtype)) does not fit its storage of \(storage.byteCount) bytes")
+        }
+        return storage
+    }
+
+    /// The "model name" line of /proc/cpuinfo, for benchmark headers.
+    private static func processorName() -> String {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return "CPU" }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0, let line {
+            let text = String(cString: line)
+            if text.hasPrefix("model name"), let colon = text.firstIndex(of: ":") {
+                let name = text[text.index(after: colon)...].drop(while: \.isWhitespace).prefix(while: { $0 != "\n" })
+                return name.isEmpty ? "CPU" : String(name)
+            }
+        }
+        return "CPU"
+    }
+}

@@ -1,0 +1,50 @@
+import Compute
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Host memory behind a CPU tensor: one 64-byte-aligned block, so SIMD loads never split a cache
+/// line at the start of a row and OpenBLAS gets the alignment its kernels prefer.
+///
+/// `@unchecked Sendable`: the pointer never changes; the bytes behind it are written only by the
+/// owning backend's ops, which the `Backend` contract already orders.
+final class CPUStorage: TensorStorage, @unchecked Sendable {
+    static let alignment = 64
+
+    let owner: ObjectIdentifier
+    let byteCount: Int
+    let bytes: UnsafeMutableRawPointer
+
+    /// Throws `tooLarge` instead of trapping: the size comes from model files and user shapes.
+    init(owner: ObjectIdentifier, byteCount: Int, name: String) throws {
+        let limit = CPUStorage.physicalMemory
+        // Linux overcommits, so an impossible size would "succeed" here and be killed later.
+        guard byteCount <= limit else {
+            throw ComputeError.tooLarge(tensor: name, bytes: byteCount, limit: limit, limitName: "physical memory")
+        }
+        var pointer: UnsafeMutableRawPointer?
+        // Empty tensors still get a block, so every storage has a valid, freeable pointer.
+        let status = posix_memalign(&pointer, CPUStorage.alignment, max(byteCount, CPUStorage.alignment))
+        guard status == 0, let pointer else {
+            throw ComputeError.tooLarge(tensor: name, bytes: byteCount, limit: limit, limitName: "physical memory")
+        }
+        self.owner = owner
+        self.byteCount = byteCount
+        self.bytes = pointer
+    }
+
+    deinit { free(bytes) }
+
+    var floats: UnsafeMutablePointer<Float> { bytes.assumingMemoryBound(to: Float.self) }
+    /// f16 elements as their IEEE bit patterns.
+    var halves: UnsafeMutablePointer<UInt16> { bytes.assumingMemoryBound(to: UInt16.self) }
+
+    static let physicalMemory: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return Int.max }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+        return overflow ? Int.max : bytes
+    }()
+}

@@ -1,0 +1,70 @@
+import Compute
+import Testing
+import TestSupport
+
+struct MatmulShape: Sendable, CustomStringConvertible {
+    let m, k, n: Int
+
+    /// Weights of 768×768 and up: the cases a slow backend runs only for M ≤ 17.
+    var large: Bool { k * n >= 768 * 768 }
+    var description: String { "M=\(m) K=\(k) N=\(n)" }
+
+    static let all: [MatmulShape] = {
+        let everyM = [1, 3, 17, 65, 128]
+        let kn: [(k: Int, n: Int, ms: [Int])] = [
+            (1, 1, everyM), (3, 17, everyM), (64, 65, everyM), (127, 769, everyM),
+            (768, 768, everyM),
+            (768, 2304, [1, 3, 17]), // GPT-2's fused QKV
+            (3072, 768, [1, 3, 17, 65]), // GPT-2's MLP projection
+        ]
+        return kn.flatMap { shape in shape.ms.map { MatmulShape(m: $0, k: shape.k, n: shape.n) } }
+    }()
+}
+
+/// Each shape runs all eight variants (layout × f32/f16 weights × bias) against one float64
+/// reference, which is where the test's time goes.
+@Test(.noValidationMessages, arguments: try cases(MatmulShape.all) { backend, shape in !(isSlow(backend) && shape.large && shape.m > 17) })
+func matmul(_ test: Case<MatmulShape>) throws {
+    let backend = test.backend, (m, k, n) = (test.parameters.m, test.parameters.k, test.parameters.n)
+    var random = TestRandom()
+    let xValues = random.values(m * k)
+    let w = random.values(k * n) // logical [K, N]
+    let biasValues = random.values(n)
+    let plain = matmulReference(x: xValues, w: w, bias: nil, m: m, k: k, n: n)
+    let biased = matmulReference(x: xValues, w: w, bias: biasValues, m: m, k: k, n: n)
+
+    let x = try backend.tensor(xValues, shape: [m, k], dtype: .f32, name: "x")
+    let bias = try backend.tensor(biasValues, shape: [n], dtype: .f32, name: "bias")
+    let transposed = (0..<(n * k)).map { w[($0 % k) * n + $0 / k] } // [N, K]
+    for layout in WeightLayout.allCases {
+        for dtype in DType.allCases {
+            let weight = try layout == .inOut
+                ? backend.tensor(w, shape: [k, n], dtype: dtype, name: "w")
+                : backend.tensor(transposed, shape: [n, k], dtype: dtype, name: "w")
+            for withBias in [false, true] {
+                let y = try backend.poisoned(shape: [m, n])
+                try backend.matmul(x, weight: weight, layout: layout, bias: withBias ? bias : nil, into: y)
+                let error = relativeError(try backend.read(y), withBias ? biased : plain)
+                let bound = dtype == .f32 ? 1e-4 : 1e-2
+                #expect(error <= bound, "\(layout) \(dtype) bias=\(withBias), \(random)")
+            }
+        }
+    }
+}
+
+/// Leading dimensions of x and y are flattened into rows.
+@Test(.noValidationMessages, arguments: try cases([WeightLayout.outIn, .inOut]))
+func matmulBatchedRows(_ test: Case<WeightLayout>) throws {
+    let backend = test.backend, layout = test.parameters
+    var random = TestRandom()
+    let (k, n) = (65, 17)
+    let xValues = random.values(2 * 3 * k), w = random.values(k * n)
+    let transposed = (0..<(n * k)).map { w[($0 % k) * n + $0 / k] }
+    let weight = try backend.tensor(layout == .inOut ? w : transposed,
+                                    shape: layout == .inOut ? [k, n] : [n, k], dtype: .f32, name: "w")
+    let x = try backend.tensor(xValues, shape: [2, 3, k], dtype: .f32, name: "x")
+    let y = try backend.poisoned(shape: [2, 3, n])
+    try backend.matmul(x, weight: weight, layout: layout, bias: nil, into: y)
+    let error = relativeError(try backend.read(y), matmulReference(x: xValues, w: w, bias: nil, m: 6, k: k, n: n))
+    #expect(error <= 1e-4, "\(random)")
+}
