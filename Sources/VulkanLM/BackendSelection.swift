@@ -9,6 +9,11 @@ public struct SelectedBackend: Sendable {
     public let backend: any Backend
     /// One line: which device and why (or why the CPU is used instead).
     public let reason: String
+
+    /// What the validation layer reported since the last call (empty without validation).
+    public func drainValidationMessages() -> [String] {
+        (backend as? VulkanBackend)?.device.validationLog.drain() ?? []
+    }
 }
 
 /// Options for opening Vulkan.
@@ -41,7 +46,10 @@ public enum Backends {
     /// honoured is an error, not a silent fallback.
     public static func open(_ selector: DeviceSelector, options: VulkanOptions = .fromEnvironment(),
                             logger: Logger = Logger(label: "vulkanlm")) throws -> SelectedBackend {
-        if selector == .cpu { return cpu(reason: "CPU backend requested", logger: logger) }
+        if selector == .cpu {
+            logger.info("CPU backend requested")
+            return SelectedBackend(backend: CPUBackend(), reason: "CPU backend requested")
+        }
         do {
             let instance = try VulkanInstance(library: try VulkanLibrary(path: options.libraryPath), validation: options.validation)
             switch try selector.choose(from: instance.devices) {
@@ -55,15 +63,15 @@ public enum Backends {
             }
         } catch let error as VulkanError {
             if selector != .auto { throw error }
-            return cpu(reason: "Vulkan unavailable (\(error)); using the CPU backend", logger: logger)
+            return cpu(reason: "Vulkan unavailable (\(error))", logger: logger)
         }
     }
 
+    /// The fallback: says why in one line.
     private static func cpu(reason: String, logger: Logger) -> SelectedBackend {
-        let backend = CPUBackend()
-        let line = reason.contains("CPU backend") ? reason : "\(reason); using the CPU backend"
+        let line = "\(reason); using the CPU backend"
         logger.notice("\(line)")
-        return SelectedBackend(backend: backend, reason: line)
+        return SelectedBackend(backend: CPUBackend(), reason: line)
     }
 
     /// All Vulkan devices, or why there are none.

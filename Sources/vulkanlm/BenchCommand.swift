@@ -47,6 +47,9 @@ struct BenchCommand: ParsableCommand {
             print(Report.header())
             _ = try benchmark.run(cases) { print(Report.row($0)) }
         }
+        let messages = selected.drainValidationMessages()
+        for message in messages { logger.error("validation: \(message)") }
+        if !messages.isEmpty { throw ExitCode.failure }
     }
 }
 

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// The `vulkanlm` executable as a user runs it.
+@Suite struct CLITests {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The binary built next to the test bundle.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vulkanlm")
+    }
+
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func devicesSaysWhatAutoPicksAndWhy() throws {
+        let output = try Self.run(["devices"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("cpu: CPU backend"))
+        #expect(output.stdout.contains("auto "))
+    }
+
+    @Test func devicesAsJSON() throws {
+        let output = try Self.run(["devices", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(object["devices"] is [Any])
+        #expect(object["choice"] is String)
+    }
+
+    @Test func missingLoaderIsExplainedInOneLine() throws {
+        let output = try Self.run(["devices"], environment: ["VULKANLM_VULKAN_LIBRARY": "/nonexistent/libvulkan.so.1"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("/nonexistent/libvulkan.so.1"))
+        #expect(output.stdout.contains("CPU backend"))
+    }
+
+    @Test func benchOnTheFallbackBackendGivesJSON() throws {
+        let output = try Self.run(["bench", "--quick", "--runs", "3", "--json"],
+                                  environment: ["VULKANLM_VULKAN_LIBRARY": "/nonexistent/libvulkan.so.1"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("/nonexistent/libvulkan.so.1"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(report["backend"] as? String == "cpu")
+        let results = try #require(report["results"] as? [[String: Any]])
+        #expect(results.count == 4)
+        for result in results {
+            #expect((result["medianMicroseconds"] as? Double ?? 0) > 0)
+            #expect((result["gflops"] as? Double ?? 0) > 0)
+        }
+        #expect(results.contains { $0["peer"] as? String == "OpenBLAS sgemv" && ($0["speedupOverPeer"] as? Double ?? 0) > 0 })
+    }
+
+    @Test func benchOnLavapipeWithValidation() throws {
+        let devices = try Self.run(["devices"])
+        guard devices.stdout.contains("llvmpipe") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("no lavapipe in CI") }
+            return
+        }
+        let output = try Self.run(["bench", "--quick", "--runs", "3", "--device", "llvmpipe", "--validation"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("| vulkan |"))
+        #expect(!output.stderr.lowercased().contains("validation"), "\(output.stderr)")
+    }
+
+    @Test func unknownDeviceIsAnErrorNamingTheDevices() throws {
+        let output = try Self.run(["bench", "--quick", "--device", "no-such-gpu"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("no-such-gpu"))
+    }
+}
