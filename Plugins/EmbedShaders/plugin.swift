@@ -3,29 +3,27 @@ import PackagePlugin
 
 /// Compiles every `Shaders/*.comp` to SPIR-V with glslang and embeds the words in the
 /// target as Swift source, so a built executable needs no resource files at run time.
+///
+/// A prebuild command, run on every build: SwiftPM re-plans build commands only when the
+/// manifest or the target's own files change, so a build command would miss shaders added to
+/// or removed from `Shaders/`. Unchanged shaders leave the generated file untouched.
 @main
 struct EmbedShaders: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
-        let shaderDirectory = context.package.directoryURL.appending(path: "Shaders")
-        let files = try FileManager.default.contentsOfDirectory(
-            at: shaderDirectory, includingPropertiesForKeys: nil)
-            .filter { ["comp", "glsl"].contains($0.pathExtension) }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        let shaders = files.filter { $0.pathExtension == "comp" }
+        let packageDirectory = context.package.directoryURL
         // SwiftPM's tool lookup does not see executables installed in the system, so search PATH.
         guard let glslang = Self.findOnPath("glslangValidator") else {
             throw PluginError(
                 "glslangValidator not found on PATH; install glslang-tools (scripts/setup.sh does).")
         }
-        let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedShaders.swift")
+        let output = context.pluginWorkDirectoryURL.appending(path: "generated")
         return [
-            .buildCommand(
-                displayName: "Compiling \(shaders.count) compute shaders to SPIR-V",
-                executable: try context.tool(named: "ShaderCompiler").url,
-                arguments: [glslang.path, shaderDirectory.path, output.path]
-                    + shaders.map(\.path),
-                inputFiles: files,
-                outputFiles: [output])
+            .prebuildCommand(
+                displayName: "Compiling Shaders/*.comp to SPIR-V",
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: [packageDirectory.appending(path: "Plugins/EmbedShaders/compile-shaders.sh").path,
+                            glslang.path, packageDirectory.appending(path: "Shaders").path, output.path],
+                outputFilesDirectory: output)
         ]
     }
 
