@@ -10,6 +10,9 @@
 layout(local_size_x = 256) in;
 layout(constant_id = 0) const bool WEIGHT_F16 = false;
 layout(constant_id = 1) const bool WEIGHT_OUT_IN = true;
+// Activation rows, a compile-time constant so the per-row loops unroll and the accumulators
+// stay in registers (one pipeline per row count, 1 ... 8).
+layout(constant_id = 2) const uint ROWS = 1;
 
 layout(std430, binding = 0) readonly buffer XBuffer { float X[]; };
 layout(std430, binding = 1) readonly buffer WBuffer { uint W[]; };
@@ -20,13 +23,13 @@ layout(push_constant) uniform Push { uint M; uint K; uint N; uint hasBias; } p;
 #include "common.glsl"
 #include "grid.glsl"
 
-const uint MAX_M = 8;
-shared float partial[MAX_M][256];
+
+shared float partial[ROWS][256];
 
 void main() {
     const uint t = gl_LocalInvocationID.x;
-    float acc[MAX_M];
-    for (uint m = 0; m < MAX_M; m++) acc[m] = 0.0;
+    float acc[ROWS];
+    for (uint m = 0; m < ROWS; m++) acc[m] = 0.0;
 
     uint n, lane, slice, slices;
     if (WEIGHT_OUT_IN) { n = flatWorkgroup(); lane = 0; slice = t; slices = 256; }
@@ -35,19 +38,19 @@ void main() {
     if (n < p.N) {
         for (uint k = slice; k < p.K; k += slices) {
             float w = loadWeight(WEIGHT_OUT_IN ? n * p.K + k : k * p.N + n, WEIGHT_F16);
-            for (uint m = 0; m < MAX_M; m++) if (m < p.M) acc[m] = fma(X[m * p.K + k], w, acc[m]);
+            for (uint m = 0; m < ROWS; m++) acc[m] = fma(X[m * p.K + k], w, acc[m]);
         }
     }
-    for (uint m = 0; m < MAX_M; m++) partial[m][t] = acc[m];
+    for (uint m = 0; m < ROWS; m++) partial[m][t] = acc[m];
     barrier();
 
     // Tree reduction over the K slices: 256 → 1 for [N,K]; 8 slices of 32 lanes for [K,N].
     for (uint stride = 128; stride >= (WEIGHT_OUT_IN ? 1 : 32); stride >>= 1) {
-        if (t < stride) for (uint m = 0; m < MAX_M; m++) partial[m][t] += partial[m][t + stride];
+        if (t < stride) for (uint m = 0; m < ROWS; m++) partial[m][t] += partial[m][t + stride];
         barrier();
     }
     if (t < (WEIGHT_OUT_IN ? 1 : 32) && n < p.N) {
         float b = p.hasBias != 0u ? bias[n] : 0.0;
-        for (uint m = 0; m < MAX_M; m++) if (m < p.M) Y[m * p.N + n] = partial[m][t] + b;
+        for (uint m = 0; m < ROWS; m++) Y[m * p.N + n] = partial[m][t] + b;
     }
 }

@@ -14,7 +14,7 @@ extension VulkanBackend {
         let push = [UInt32(dims.m), UInt32(dims.k), UInt32(dims.n), bias == nil ? 0 : 1]
         let bindings: [CommandStream.Binding] = [.init(xb, .read), .init(wb, .read), .init(bb, .read), .init(yb, .write)]
         if dims.m <= Self.matvecMaxRows {
-            let pipeline = try pipeline("matvec", bindings: 4, pushWords: 4, specialization: specialization)
+            let pipeline = try pipeline("matvec", bindings: 4, pushWords: 4, specialization: specialization + [UInt32(dims.m)])
             let workgroups = layout == .outIn ? dims.n : (dims.n + 31) / 32
             try dispatch(pipeline, bindings, push: push, groups: grid(workgroups))
         } else {

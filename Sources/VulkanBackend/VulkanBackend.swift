@@ -12,7 +12,15 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
     /// Every recording and submission goes through this lock: the stream and queue are not thread-safe.
     let stream: Mutex<CommandStream>
 
+    /// Invocations per workgroup the kernels use (Vulkan guarantees only 128).
+    static let workgroupInvocations = 256
+
     public init(device: VulkanDevice) throws {
+        guard device.info.maxComputeWorkGroupInvocations >= Self.workgroupInvocations else {
+            throw VulkanError.missingFeature(
+                device: device.info.name,
+                feature: "\(Self.workgroupInvocations) invocations per workgroup (has \(device.info.maxComputeWorkGroupInvocations))")
+        }
         self.device = device
         self.stream = Mutex(try CommandStream(device: device))
     }

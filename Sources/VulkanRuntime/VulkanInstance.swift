@@ -74,7 +74,11 @@ public final class VulkanInstance: @unchecked Sendable {
         if validation,
            let create: PFN_vkCreateDebugUtilsMessengerEXT = library.optionalFunction("vkCreateDebugUtilsMessengerEXT", instance: instance) {
             var messenger: VkDebugUtilsMessengerEXT?
-            _ = create(instance, &messengerInfo, nil, &messenger)
+            let created = create(instance, &messengerInfo, nil, &messenger)
+            guard created == VK_SUCCESS else {
+                functions.destroyInstance(instance, nil)
+                throw VulkanError.call("vkCreateDebugUtilsMessengerEXT", result: created.rawValue)
+            }
             self.messenger = messenger
             destroyMessenger = library.optionalFunction("vkDestroyDebugUtilsMessengerEXT", instance: instance)
         } else {
