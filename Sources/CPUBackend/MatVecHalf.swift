@@ -11,10 +11,10 @@ extension MatrixProduct {
             }
         case .inOut:
             // Strips of columns, each accumulated in an L1-resident buffer while the loop walks
-            // down W: every weight row is read in runs of up to 512 contiguous bytes, which the
+            // down W: every weight row is read in runs of up to 2 KiB, which the
             // prefetcher and TLB handle far better than one cache line per row. Strips are
             // narrowed for small N so every core gets some.
-            let width = max(16, min(256, n / (2 * parallel.threads) / 16 * 16))
+            let width = max(16, min(1024, n / (2 * parallel.threads) / 16 * 16))
             let strips = (n + width - 1) / width
             parallel.forEach(strips, work: n * k) { range in
                 let (w, product) = shared.value

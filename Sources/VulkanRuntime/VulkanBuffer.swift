@@ -62,7 +62,7 @@ public final class VulkanBuffer: @unchecked Sendable {
         var mapped: UnsafeMutableRawPointer?
         let flags = device.memoryTypes[Int(typeIndex)].propertyFlags
         var mapResult = VK_SUCCESS
-        if bound == VK_SUCCESS, flags & hostVisible == hostVisible {
+        if bound == VK_SUCCESS, flags & hostVisible == hostVisible, location == .staging || device.mapsDeviceMemory {
             mapResult = vk.mapMemory(device.handle, memory, 0, VkDeviceSize(VK_WHOLE_SIZE), 0, &mapped)
         }
         guard bound == VK_SUCCESS, mapResult == VK_SUCCESS else {

@@ -11,11 +11,16 @@ public final class VulkanDevice: @unchecked Sendable {
     let timestampValidBits: UInt32
     let vk: DeviceFunctions
     let memoryTypes: [VkMemoryType]
+    /// Whether device buffers in host-visible memory are written and read directly. Off, every
+    /// transfer goes through a staging buffer and a copy, as on a discrete GPU (tests use this
+    /// to exercise that path on lavapipe, whose memory is all host-visible).
+    public let mapsDeviceMemory: Bool
     private let pipelines = Mutex<[String: ComputePipeline]>([:])
 
-    public init(instance: VulkanInstance, info: PhysicalDeviceInfo) throws {
+    public init(instance: VulkanInstance, info: PhysicalDeviceInfo, mapsDeviceMemory: Bool = true) throws {
         self.instance = instance
         self.info = info
+        self.mapsDeviceMemory = mapsDeviceMemory
         let physical = instance.physicalDevices[info.index]
         let ivk = instance.functions
 

@@ -14,7 +14,13 @@ public enum TestVulkan {
 
     public static var isCI: Bool { Environment.current["CI"]?.lowercased() == "true" }
 
-    private static let opened: Result<VulkanBackend, Unavailable> = {
+    private static let opened: Result<VulkanBackend, Unavailable> = open(mapsDeviceMemory: true)
+
+    /// A second backend on the same kind of device whose transfers all go through staging
+    /// buffers, as on a discrete GPU.
+    private static let staged: Result<VulkanBackend, Unavailable> = open(mapsDeviceMemory: false)
+
+    private static func open(mapsDeviceMemory: Bool) -> Result<VulkanBackend, Unavailable> {
         let environment = Environment.current
         let selector = DeviceSelector(environment["VULKANLM_TEST_DEVICE"] ?? "llvmpipe")
         do {
@@ -27,17 +33,28 @@ public enum TestVulkan {
             guard case let .vulkan(info, _) = try selector.choose(from: instance.devices) else {
                 return .failure(.reason("selector \(selector) chose no Vulkan device"))
             }
-            let backend = try VulkanBackend(device: try VulkanDevice(instance: instance, info: info))
-            print("Vulkan tests run on \(info.summary), validation \(validation ? "on" : "OFF")")
+            let device = try VulkanDevice(instance: instance, info: info, mapsDeviceMemory: mapsDeviceMemory)
+            let backend = try VulkanBackend(device: device)
+            print("Vulkan tests run on \(info.summary), validation \(validation ? "on" : "OFF")\(mapsDeviceMemory ? "" : ", staging transfers")")
             return .success(backend)
         } catch {
             return .failure(.reason("\(error)"))
         }
-    }()
+    }
 
     /// The test backend, nil when Vulkan tests should be skipped here; throws in CI.
-    public static func backend() throws -> VulkanBackend? {
-        switch opened {
+    public static func backend() throws -> VulkanBackend? { try available(opened) }
+
+    /// A backend of its own, for tests whose work must not interleave with other tests' (such
+    /// as timestamps, which a submission from a neighbouring test would reset). Check its
+    /// device's validation log yourself.
+    public static func privateBackend() throws -> VulkanBackend? { try available(open(mapsDeviceMemory: true)) }
+
+    /// Like `backend()`, with every transfer through staging buffers.
+    public static func stagingBackend() throws -> VulkanBackend? { try available(staged) }
+
+    private static func available(_ result: Result<VulkanBackend, Unavailable>) throws -> VulkanBackend? {
+        switch result {
         case let .success(backend): return backend
         case let .failure(reason):
             if isCI { throw reason }
@@ -48,6 +65,6 @@ public enum TestVulkan {
 
     /// Validation-layer messages since the last call (they should be none).
     public static func drainValidationMessages() -> [String] {
-        (try? opened.get())?.device.validationLog.drain() ?? []
+        ((try? opened.get())?.device.validationLog.drain() ?? []) + ((try? staged.get())?.device.validationLog.drain() ?? [])
     }
 }

@@ -34,8 +34,9 @@ import VulkanLM
         #expect(selected.reason.contains("CPU-type"))
     }
 
+    /// On a backend of its own, so no other test's dispatches land between the counts.
     @Test func barriersOnlyBetweenDependentDispatches() throws {
-        guard let backend = try TestVulkan.backend() else { return }
+        guard let backend = try TestVulkan.privateBackend() else { return }
         try backend.synchronize()
         let a = try backend.tensor([1, 2, 3, 4], shape: [4])
         let b = try backend.tensor([10, 20, 30, 40], shape: [4])
@@ -51,7 +52,7 @@ import VulkanLM
         #expect(dependent.barriers == before.barriers + 1)
         #expect(dependent.dispatches == before.dispatches + 3)
         #expect(try backend.read(e) == [13, 26, 39, 52])
-        #expect(TestVulkan.drainValidationMessages() == [])
+        #expect(backend.device.validationLog.drain() == [])
     }
 
     @Test func manyDispatchesInOneSubmission() throws {
@@ -80,7 +81,7 @@ import VulkanLM
     }
 
     @Test func timestampsMeasureRecordedWork() throws {
-        guard let backend = try TestVulkan.backend(), backend.device.info.supportsTimestamps else { return }
+        guard let backend = try TestVulkan.privateBackend(), backend.device.info.supportsTimestamps else { return }
         let x = try backend.tensor((0..<4096).map(Float.init), shape: [64, 64])
         let y = try backend.empty(shape: [64, 64])
         let start = try backend.recordTimestamp()
@@ -89,6 +90,30 @@ import VulkanLM
         let stamps = try backend.timestamps()
         #expect(stamps.count == 2 && end == start + 1)
         #expect(stamps[end] >= stamps[start])
-        #expect(TestVulkan.drainValidationMessages() == [])
+        #expect(backend.device.validationLog.drain() == [])
+    }
+}
+
+/// Transfers through staging buffers and copies, the path a discrete GPU takes.
+@Suite(.noValidationMessages) struct StagingTransferTests {
+    @Test func roundTripAndComputeThroughStagingBuffers() throws {
+        guard let backend = try TestVulkan.stagingBackend() else { return }
+        let values: [Float] = (0..<1000).map { Float($0) * 0.5 - 7 }
+        let x = try backend.tensor(values, shape: [1000])
+        #expect(try backend.read(x) == values)
+        let half = try backend.tensor([1, -2, 0.5, 65504], shape: [4], dtype: .f16)
+        #expect(try backend.read(half) == [1, -2, 0.5, 65504])
+
+        let a = try backend.tensor([1, 2, 3], shape: [3]), b = try backend.tensor([4, 5, 6], shape: [3])
+        let y = try backend.empty(shape: [3])
+        try backend.fill(y, with: .nan)
+        try backend.add(a, b, into: y)
+        #expect(try backend.read(y) == [5, 7, 9])
+        // An upload recorded after a dispatch that reads the same buffer must not overtake it.
+        let z = try backend.empty(shape: [3])
+        try backend.add(a, a, into: z)
+        let rewritten = try backend.tensor([0, 0, 0], shape: [3])
+        try backend.add(z, rewritten, into: y)
+        #expect(try backend.read(y) == [2, 4, 6])
     }
 }
