@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "VulkanLM", targets: ["VulkanLM"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .executable(name: "vulkanlm", targets: ["vulkanlm"]),
     ],
     dependencies: [
@@ -29,6 +30,7 @@ let package = Package(
         .plugin(name: "EmbedShaders", capability: .buildTool()),
         .target(name: "Kernels", plugins: ["EmbedShaders"]),
         .target(name: "Compute"),
+        .target(name: "Tokenizers"),
         .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "VulkanBackend", dependencies: ["Compute", "VulkanRuntime", "Kernels"]),
@@ -47,5 +49,6 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["VulkanLM", "TestSupport"]),
         .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanLM", "TestSupport", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["vulkanlm"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
     ]
 )

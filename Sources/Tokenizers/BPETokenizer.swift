@@ -1,0 +1,110 @@
+import FoundationEssentials
+
+/// GPT-2's byte-level BPE, matching Hugging Face `tokenizers` id for id: added tokens such as
+/// `<|endoftext|>` are cut out of the text first, the rest is split by GPT-2's regex, each piece's
+/// UTF-8 bytes are spelled with the byte-level alphabet and merged by rank.
+public struct BPETokenizer: Tokenizer {
+    private let model: BPEModel
+    private let addedTokens: AddedTokens
+
+    /// Loads `vocab.json` and `merges.txt` (the original GPT-2 files); `<|endoftext|>` is the
+    /// special token when the vocabulary has it.
+    public init(vocabJSON: String, merges mergesTXT: String) throws(TokenizerError) {
+        let vocabulary = try TokenizerFiles.decodeJSON([String: Int].self, from: vocabJSON)
+        let merges = try Self.readMerges(mergesTXT)
+        model = try BPEModel(vocabulary: vocabulary, merges: merges, path: mergesTXT)
+        let special = "<|endoftext|>"
+        addedTokens = AddedTokens(vocabulary[special].map { [(special, $0, true)] } ?? [])
+    }
+
+    /// Loads a Hugging Face `tokenizer.json` whose model is BPE with a ByteLevel pre-tokenizer.
+    public init(tokenizerJSON path: String) throws(TokenizerError) {
+        let file = try TokenizerFiles.decodeJSON(TokenizerJSON.self, from: path)
+        guard file.model.type == nil || file.model.type == "BPE" else {
+            throw .unsupported(path: path, reason: "model.type is \(file.model.type ?? "?"), not BPE")
+        }
+        if let type = file.preTokenizer?["type"]?.string, type != "ByteLevel" {
+            throw .unsupported(path: path, reason: "pre_tokenizer \(type): only ByteLevel (GPT-2) is implemented")
+        }
+        if let normalizer = file.normalizer, normalizer != .null {
+            throw .unsupported(path: path, reason: "normalizers are not implemented for BPE")
+        }
+        if file.preTokenizer?["add_prefix_space"]?.bool == true {
+            throw .unsupported(path: path, reason: "ByteLevel add_prefix_space=true is not implemented")
+        }
+        let vocabulary = try file.vocabulary(path: path)
+        guard let merges = file.model.merges else {
+            throw .invalidFile(path: path, reason: "model.merges is missing")
+        }
+        model = try BPEModel(vocabulary: vocabulary, merges: merges.map { ($0.left, $0.right) }, path: path)
+        addedTokens = AddedTokens(file.addedTokenList)
+    }
+
+    /// merges.txt: an optional `#version` header, then one `left right` pair per line, best first.
+    private static func readMerges(_ path: String) throws(TokenizerError) -> [(String, String)] {
+        var merges: [(String, String)] = []
+        for (number, line) in TokenizerFiles.lines(try TokenizerFiles.readText(path)).enumerated() {
+            if (number == 0 && line.hasPrefix("#version")) || line.isEmpty { continue }
+            let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw .invalidFile(path: path, reason: "line \(number + 1) is not \"left right\": \(line.prefix(80))")
+            }
+            merges.append((String(parts[0]), String(parts[1])))
+        }
+        return merges
+    }
+
+    public var vocabularySize: Int {
+        max(model.tokens.count, (addedTokens.tokens.map(\.id).max() ?? -1) + 1)
+    }
+
+    /// The id of a token spelled in the byte-level alphabet (`"Ġthe"`) or of an added token.
+    public func id(of token: String) -> Int? {
+        addedTokens.id(of: token) ?? model.vocabulary[token]
+    }
+
+    public func encode(_ text: String) -> [Int] {
+        var ids: [Int] = []
+        for piece in addedTokens.split(text) {
+            switch piece {
+            case .token(let id):
+                ids.append(id)
+            case .text(let text):
+                for word in GPT2PreTokenizer.split(text) {
+                    ids.append(contentsOf: model.encode(word))
+                }
+            }
+        }
+        return ids
+    }
+
+    /// Encodes raw bytes that may not be valid UTF-8: each invalid sequence becomes U+FFFD first,
+    /// one per maximal invalid subpart — the same text as Python's
+    /// `bytes.decode("utf-8", errors="replace")` — and that text is encoded.
+    public func encode(bytes: [UInt8]) -> [Int] {
+        encode(String(decoding: bytes, as: UTF8.self))
+    }
+
+    public func decode(_ ids: [Int]) -> String {
+        decode(ids, skipSpecialTokens: false)
+    }
+
+    /// Ids → bytes → UTF-8; invalid byte sequences (a character cut between ids) become U+FFFD.
+    /// `skipSpecialTokens` drops added tokens marked special, as Hugging Face's `decode` does by
+    /// default; it is off here so that `decode(encode(text)) == text`.
+    public func decode(_ ids: [Int], skipSpecialTokens: Bool) -> String {
+        var bytes: [UInt8] = []
+        for id in ids {
+            if skipSpecialTokens, addedTokens.token(withID: id)?.isSpecial == true { continue }
+            bytes.append(contentsOf: self.bytes(of: id))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes a single id stands for; empty for ids outside the vocabulary.
+    public func bytes(of id: Int) -> [UInt8] {
+        if let added = addedTokens.token(withID: id) { return added.content }
+        guard id >= 0, id < model.tokens.count, let token = model.tokens[id] else { return [] }
+        return ByteLevelAlphabet.bytes(ofToken: token)
+    }
+}

