@@ -6,6 +6,7 @@ import PackageDescription
 //   VulkanRuntime      instance, device, memory, pipelines, command streams. Knows nothing of transformers.
 //   Kernels            GLSL compute shaders from Shaders/, compiled to SPIR-V at build time and embedded.
 //   Compute            Tensor, the Backend protocol, shape rules shared by every backend.
+//   Formats            safetensors (mmap), model folders, config.json → typed configs, shape checks.
 //   CPUBackend         OpenBLAS + SIMD Swift.
 //   VulkanBackend      one pipeline per op, dispatches recorded into one command buffer.
 //   VulkanLM           backend selection (auto / cpu / index / name) with CPU fallback.
@@ -29,6 +30,7 @@ let package = Package(
         .plugin(name: "EmbedShaders", capability: .buildTool()),
         .target(name: "Kernels", plugins: ["EmbedShaders"]),
         .target(name: "Compute"),
+        .target(name: "Formats"),
         .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "VulkanBackend", dependencies: ["Compute", "VulkanRuntime", "Kernels"]),
@@ -47,5 +49,6 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["VulkanLM", "TestSupport"]),
         .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanLM", "TestSupport", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["vulkanlm"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
     ]
 )
