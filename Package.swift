@@ -6,6 +6,8 @@ import PackageDescription
 //   VulkanRuntime      instance, device, memory, pipelines, command streams. Knows nothing of transformers.
 //   Kernels            GLSL compute shaders from Shaders/, compiled to SPIR-V at build time and embedded.
 //   Compute            Tensor, the Backend protocol, shape rules shared by every backend.
+//   Tokenizers         GPT-2 byte-level BPE and BERT WordPiece, exact to Hugging Face's.
+//   Formats            safetensors (mmap), model folders, config.json → typed configs, shape checks.
 //   CPUBackend         OpenBLAS + SIMD Swift.
 //   VulkanBackend      one pipeline per op, dispatches recorded into one command buffer.
 //   VulkanLM           backend selection (auto / cpu / index / name) with CPU fallback.
@@ -31,6 +33,7 @@ let package = Package(
         .target(name: "Kernels", plugins: ["EmbedShaders"]),
         .target(name: "Compute"),
         .target(name: "Tokenizers"),
+        .target(name: "Formats"),
         .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "VulkanBackend", dependencies: ["Compute", "VulkanRuntime", "Kernels"]),
@@ -50,5 +53,6 @@ let package = Package(
         .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanLM", "TestSupport", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["vulkanlm"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
     ]
 )

@@ -1,0 +1,24 @@
+/// Element types a safetensors header may name, spelled as in the format.
+public enum SafetensorsDType: String, Sendable, CaseIterable, Codable {
+    case bool = "BOOL"
+    case u8 = "U8", i8 = "I8"
+    case u16 = "U16", i16 = "I16"
+    case u32 = "U32", i32 = "I32"
+    case u64 = "U64", i64 = "I64"
+    case f16 = "F16", bf16 = "BF16", f32 = "F32", f64 = "F64"
+    case f8e4m3 = "F8_E4M3", f8e5m2 = "F8_E5M2"
+
+    public var byteSize: Int {
+        switch self {
+        case .bool, .u8, .i8, .f8e4m3, .f8e5m2: 1
+        case .u16, .i16, .f16, .bf16: 2
+        case .u32, .i32, .f32: 4
+        case .u64, .i64, .f64: 8
+        }
+    }
+
+    /// Types `floats(named:)` widens to f32 without loss beyond what the type holds.
+    public var isConvertibleToFloat: Bool {
+        self == .f32 || self == .f16 || self == .bf16
+    }
+}
