@@ -26,15 +26,16 @@ public final class CPUBackend: Backend {
 
     public func tensor(_ values: [Float], shape: [Int], dtype: DType, name: String) throws -> Tensor {
         let count = try ShapeRules.creation(shape: shape, values: values.count, name: name)
-        let storage = try allocate(count: count, dtype: dtype, name: name)
-        values.withUnsafeBufferPointer { source in
-            guard let source = source.baseAddress else { return }
-            switch dtype {
-            case .f32:
-                storage.floats.update(from: source, count: count)
-            case .f16:
-                let halves = storage.halves
-                for i in 0..<count { halves[i] = Float16(source[i]).bitPattern }
+        let storage = try allocate(count: count, dtype: dtype, shape: shape, name: name)
+        switch dtype {
+        case .f32:
+            values.withUnsafeBufferPointer { source in
+                if let source = source.baseAddress { storage.floats.initialize(from: source, count: count) }
+            }
+        case .f16:
+            // Compute's rounding, so every backend stores the same halves.
+            Half.bits(values).withUnsafeBufferPointer { source in
+                if let source = source.baseAddress { storage.halves.initialize(from: source, count: count) }
             }
         }
         return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
@@ -42,7 +43,7 @@ public final class CPUBackend: Backend {
 
     public func empty(shape: [Int], dtype: DType, name: String) throws -> Tensor {
         let count = try ShapeRules.creation(shape: shape, values: nil, name: name)
-        let storage = try allocate(count: count, dtype: dtype, name: name)
+        let storage = try allocate(count: count, dtype: dtype, shape: shape, name: name)
         return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
     }
 
@@ -69,13 +70,13 @@ public final class CPUBackend: Backend {
 
     public func synchronize() throws {}
 
-    private func allocate(count: Int, dtype: DType, name: String) throws -> CPUStorage {
+    private func allocate(count: Int, dtype: DType, shape: [Int], name: String) throws -> CPUStorage {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
         guard !overflow else {
-            throw ComputeError.tooLarge(tensor: name, bytes: Int.max, limit: CPUStorage.physicalMemory,
+            throw ComputeError.tooLarge(tensor: "\(name)\(shape)", bytes: Int.max, limit: CPUStorage.physicalMemory,
                                         limitName: "physical memory")
         }
-        return try CPUStorage(owner: identity, byteCount: bytes, name: name)
+        return try CPUStorage(owner: identity, byteCount: bytes, tensor: "\(name)\(shape)")
     }
 
     /// The storage behind `tensor`, if this backend made it and the tensor's shape fits in it

@@ -17,18 +17,19 @@ final class CPUStorage: TensorStorage, @unchecked Sendable {
     let byteCount: Int
     let bytes: UnsafeMutableRawPointer
 
-    /// Throws `tooLarge` instead of trapping: the size comes from model files and user shapes.
-    init(owner: ObjectIdentifier, byteCount: Int, name: String) throws {
+    /// Throws instead of trapping: the size comes from model files and user shapes. `tensor`
+    /// names the tensor in errors.
+    init(owner: ObjectIdentifier, byteCount: Int, tensor: String) throws {
         let limit = CPUStorage.physicalMemory
         // Linux overcommits, so an impossible size would "succeed" here and be killed later.
         guard byteCount <= limit else {
-            throw ComputeError.tooLarge(tensor: name, bytes: byteCount, limit: limit, limitName: "physical memory")
+            throw ComputeError.tooLarge(tensor: tensor, bytes: byteCount, limit: limit, limitName: "physical memory")
         }
         var pointer: UnsafeMutableRawPointer?
         // Empty tensors still get a block, so every storage has a valid, freeable pointer.
         let status = posix_memalign(&pointer, CPUStorage.alignment, max(byteCount, CPUStorage.alignment))
         guard status == 0, let pointer else {
-            throw ComputeError.tooLarge(tensor: name, bytes: byteCount, limit: limit, limitName: "physical memory")
+            throw ComputeError.outOfMemory(tensor: tensor, bytes: byteCount, device: "host memory")
         }
         self.owner = owner
         self.byteCount = byteCount

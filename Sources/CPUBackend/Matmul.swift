@@ -63,13 +63,18 @@ struct MatrixProduct {
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * k)
         defer { scratch.deallocate() }
         let target = UncheckedSendable(scratch)
+        // Widening costs about what sgemm spends on 32 rows of x. Below that it is most of the
+        // work and is split across cores; above, sgemm dominates, and OpenBLAS's workers, still
+        // spinning from the previous block, would fight Dispatch's for the cores (measured: f16
+        // M=128 ran at 110 GFLOP/s with threaded widening, 155 without).
+        let conversion = m < 32 ? parallel : Parallel(threads: 1)
         for start in stride(from: 0, to: n, by: block) {
             let width = min(block, n - start)
             switch layout {
             case .outIn:
                 // Rows start..<start+width of W[N,K] are contiguous.
                 let source = UncheckedSendable(w + start * k)
-                parallel.forEach(width, work: width * k) { rows in
+                conversion.forEach(width, work: width * k) { rows in
                     convertHalves(source.value + rows.lowerBound * k, to: target.value + rows.lowerBound * k,
                                   count: rows.count * k)
                 }
@@ -77,7 +82,7 @@ struct MatrixProduct {
             case .inOut:
                 // Columns start..<start+width of W[K,N], gathered row by row into [K, width].
                 let source = UncheckedSendable(w + start)
-                parallel.forEach(k, work: width * k) { rows in
+                conversion.forEach(k, work: width * k) { rows in
                     for row in rows {
                         convertHalves(source.value + row * n, to: target.value + row * width, count: width)
                     }
@@ -98,8 +103,9 @@ struct MatrixProduct {
     /// saves a second pass over y. Returns the beta to use.
     private func prepareOutput() -> Float {
         guard let bias else {
-            // Some OpenBLAS versions scale y by beta even when beta is 0, turning NaN poison (or
-            // stale NaNs) into NaN results; y is short for a mat-vec, so clear it there.
+            // BLAS says y is not read when beta is 0, but OpenBLAS has shipped gemv kernels that
+            // scale it by 0 anyway (0·NaN = NaN; OpenBLAS #929, #2496), so stale NaNs would leak
+            // into the result. Clearing one row costs nothing next to reading the weights.
             if m == 1 { y.update(repeating: 0, count: n) }
             return 0
         }

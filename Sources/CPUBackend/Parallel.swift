@@ -13,8 +13,8 @@ struct Parallel: Sendable {
 
     let threads: Int
 
-    init() {
-        threads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    init(threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) {
+        self.threads = threads
     }
 
     /// Runs `body` over contiguous ranges covering `0..<count`. `work` is the number of elements

@@ -32,7 +32,7 @@ private func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Flo
     var maxima = SIMD16<Float>(repeating: -.infinity)
     var i = 0
     while i < vectorEnd {
-        maxima = pointwiseMax(maxima, loadFloats(x + i) * s)
+        maxima = larger(maxima, loadFloats(x + i) * s)
         i += 16
     }
     var maximum = maxima.max()

@@ -43,3 +43,32 @@ import TestSupport
     #expect(b.name == "cpu")
     #expect(b.deviceDescription.contains("OpenBLAS"))
 }
+
+/// The f16 kernels widen with a fast form that is exact only for finite halves and redo any
+/// row or block holding an infinity or NaN; those must still come out as IEEE arithmetic says.
+@Test(.noValidationMessages, arguments: [1, 5])
+func cpuHalfWeightsKeepInfinityAndNaN(rows m: Int) throws {
+    let b = CPUBackend()
+    let (k, n) = (70, 40) // past one SIMD block in both directions, with tails
+    for layout in WeightLayout.allCases {
+        // Logical W[K, N] of ones, with +inf in column 3 and NaN in column 21.
+        var w = [Float](repeating: 1, count: k * n)
+        w[66 * n + 3] = .infinity
+        w[5 * n + 21] = .nan
+        let weight = try b.weight(w, k: k, n: n, layout: layout, dtype: .f16)
+        let x = try b.tensor([Float](repeating: 0.5, count: m * k), shape: [m, k], dtype: .f32, name: "x")
+        let y = try b.poisoned(shape: [m, n])
+        try b.matmul(x, weight: weight, layout: layout, bias: nil, into: y)
+        let result = try b.read(y)
+        for row in 0..<m {
+            for column in 0..<n {
+                let value = result[row * n + column]
+                switch column {
+                case 3: #expect(value == .infinity, "\(layout) [\(row), 3] = \(value)")
+                case 21: #expect(value.isNaN, "\(layout) [\(row), 21] = \(value)")
+                default: #expect(value == Float(k) * 0.5, "\(layout) [\(row), \(column)] = \(value)")
+                }
+            }
+        }
+    }
+}

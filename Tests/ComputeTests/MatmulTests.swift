@@ -30,17 +30,14 @@ func matmul(_ test: Case<MatmulShape>) throws {
     let xValues = random.values(m * k)
     let w = random.values(k * n) // logical [K, N]
     let biasValues = random.values(n)
-    let plain = matmulReference(x: xValues, w: w, bias: nil, m: m, k: k, n: n)
-    let biased = matmulReference(x: xValues, w: w, bias: biasValues, m: m, k: k, n: n)
+    let plain = matmulReference(x: xValues, w: w, m: m, k: k, n: n)
+    let biased = plain.indices.map { plain[$0] + Double(biasValues[$0 % n]) }
 
     let x = try backend.tensor(xValues, shape: [m, k], dtype: .f32, name: "x")
     let bias = try backend.tensor(biasValues, shape: [n], dtype: .f32, name: "bias")
-    let transposed = (0..<(n * k)).map { w[($0 % k) * n + $0 / k] } // [N, K]
     for layout in WeightLayout.allCases {
         for dtype in DType.allCases {
-            let weight = try layout == .inOut
-                ? backend.tensor(w, shape: [k, n], dtype: dtype, name: "w")
-                : backend.tensor(transposed, shape: [n, k], dtype: dtype, name: "w")
+            let weight = try backend.weight(w, k: k, n: n, layout: layout, dtype: dtype)
             for withBias in [false, true] {
                 let y = try backend.poisoned(shape: [m, n])
                 try backend.matmul(x, weight: weight, layout: layout, bias: withBias ? bias : nil, into: y)
@@ -59,12 +56,10 @@ func matmulBatchedRows(_ test: Case<WeightLayout>) throws {
     var random = TestRandom()
     let (k, n) = (65, 17)
     let xValues = random.values(2 * 3 * k), w = random.values(k * n)
-    let transposed = (0..<(n * k)).map { w[($0 % k) * n + $0 / k] }
-    let weight = try backend.tensor(layout == .inOut ? w : transposed,
-                                    shape: layout == .inOut ? [k, n] : [n, k], dtype: .f32, name: "w")
+    let weight = try backend.weight(w, k: k, n: n, layout: layout, dtype: .f32)
     let x = try backend.tensor(xValues, shape: [2, 3, k], dtype: .f32, name: "x")
     let y = try backend.poisoned(shape: [2, 3, n])
     try backend.matmul(x, weight: weight, layout: layout, bias: nil, into: y)
-    let error = relativeError(try backend.read(y), matmulReference(x: xValues, w: w, bias: nil, m: 6, k: k, n: n))
+    let error = relativeError(try backend.read(y), matmulReference(x: xValues, w: w, m: 6, k: k, n: n))
     #expect(error <= 1e-4, "\(random)")
 }

@@ -2,8 +2,8 @@ import Foundation
 
 // Float64 references: plain loops over the f32 inputs widened to Double.
 
-/// y[M,N] = x[M,K] · w[K,N] (+ bias), w given in logical [K, N] order.
-func matmulReference(x: [Float], w: [Float], bias: [Float]?, m: Int, k: Int, n: Int) -> [Double] {
+/// y[M,N] = x[M,K] · w[K,N], w given in logical [K, N] order.
+func matmulReference(x: [Float], w: [Float], m: Int, k: Int, n: Int) -> [Double] {
     var y = [Double](repeating: 0, count: m * n)
     let wide = w.map(Double.init)
     y.withUnsafeMutableBufferPointer { y in
@@ -13,9 +13,6 @@ func matmulReference(x: [Float], w: [Float], bias: [Float]?, m: Int, k: Int, n: 
                     let xip = Double(x[i * k + p])
                     let row = p * n, out = i * n
                     for j in 0..<n { y[out + j] += xip * w[row + j] }
-                }
-                if let bias {
-                    for j in 0..<n { y[i * n + j] += Double(bias[j]) }
                 }
             }
         }

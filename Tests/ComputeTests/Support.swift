@@ -66,6 +66,14 @@ func relativeError(_ y: [Float], _ reference: [Double]) -> Double {
 }
 
 extension Backend {
+    /// A weight tensor holding the logical W[K, N] (given row-major) stored as `layout` says.
+    func weight(_ w: [Float], k: Int, n: Int, layout: WeightLayout, dtype: DType) throws -> Tensor {
+        switch layout {
+        case .inOut: return try tensor(w, shape: [k, n], dtype: dtype, name: "w")
+        case .outIn: return try tensor((0..<(n * k)).map { w[($0 % k) * n + $0 / k] }, shape: [n, k], dtype: dtype, name: "w")
+        }
+    }
+
     /// An output tensor filled with NaN, so any element an op fails to write shows up.
     func poisoned(shape: [Int], name: String = "y") throws -> Tensor {
         let y = try empty(shape: shape, dtype: .f32, name: name)
