@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers, from the metal up (see README.md):
 //   CVulkan, CBLAS     C headers only; libvulkan.so.1 is opened at run time, never linked.
+//   CKernels           CPU kernels in C for instructions Swift cannot ask for (F16C, AVX2), chosen at run time.
 //   VulkanRuntime      instance, device, memory, pipelines, command streams. Knows nothing of transformers.
 //   Kernels            GLSL compute shaders from Shaders/, compiled to SPIR-V at build time and embedded.
 //   Compute            Tensor, the Backend protocol, shape rules shared by every backend.
@@ -34,7 +35,8 @@ let package = Package(
         .target(name: "Compute"),
         .target(name: "Tokenizers"),
         .target(name: "Formats"),
-        .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS"],
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "VulkanBackend", dependencies: ["Compute", "VulkanRuntime", "Kernels"]),
         .target(name: "VulkanLM", dependencies: [

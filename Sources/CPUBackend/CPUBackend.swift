@@ -15,10 +15,15 @@ public final class CPUBackend: Backend {
     public let name = "cpu"
     public let deviceDescription: String
     let parallel = Parallel()
+    /// Whether f16 weights are widened with F16C/AVX2 (the C kernels) rather than SSE2 Swift.
+    let nativeHalf: Bool
 
-    public init() {
+    /// - Parameter allowNativeHalf: use the F16C/AVX2 kernels where the CPU has them (tests turn
+    ///   this off to check the portable path on the same machine).
+    public init(allowNativeHalf: Bool = true) {
+        nativeHalf = allowNativeHalf && CPUFeatures.avx2F16C
         let blas = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
-        deviceDescription = "\(CPUBackend.processorName()) (\(parallel.threads) threads), "
+        deviceDescription = "\(CPUBackend.processorName()) (\(parallel.threads) threads\(nativeHalf ? ", F16C" : "")), "
             + "\(blas) with \(openblas_get_num_threads()) threads"
     }
 
@@ -54,7 +59,7 @@ public final class CPUBackend: Backend {
             guard let destination = buffer.baseAddress else { return }
             switch tensor.dtype {
             case .f32: destination.initialize(from: storage.floats, count: count)
-            case .f16: convertHalves(storage.halves, to: destination, count: count)
+            case .f16: convertHalves(storage.halves, to: destination, count: count, native: nativeHalf)
             }
             initialized = count
         }

@@ -1,4 +1,13 @@
-/// f16 → f32 for weights read in the hot loops.
+import CKernels
+
+/// What the CPU offers beyond baseline x86-64, checked once.
+enum CPUFeatures {
+    /// AVX2, FMA and F16C: the C kernels in CKernels can run.
+    static let avx2F16C = vlm_has_avx2_f16c() != 0
+}
+
+/// f16 → f32 for weights read in the hot loops, where the CPU lacks F16C (see CKernels for
+/// where it has it).
 ///
 /// On x86-64 the package is built for the baseline ISA, which has no F16C: there `Float(Float16)`
 /// is a library call per element (~1 GB/s). Moving the half's bits into f32 position with integer
@@ -67,8 +76,13 @@ func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
 }
 
-/// Converts `count` halves starting at `source` into `destination`.
-func convertHalves(_ source: UnsafePointer<UInt16>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+/// Converts `count` halves starting at `source` into `destination`; `native` uses F16C.
+func convertHalves(_ source: UnsafePointer<UInt16>, to destination: UnsafeMutablePointer<Float>, count: Int,
+                   native: Bool) {
+    if native {
+        vlm_f16_to_f32(source, destination, count)
+        return
+    }
     var check = HalfRangeCheck()
     var i = 0
     while i + 16 <= count {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// y = x·W for one row x and f16 weights (decoding one token). Memory-bound: every weight is
 /// read once and widened in registers; x stays in cache.
 extension MatrixProduct {
@@ -34,6 +36,10 @@ extension MatrixProduct {
     /// y[row] from row `row` of W[N, K].
     @inline(__always)
     private func outputFromRow(_ w: UnsafePointer<UInt16>, _ row: Int) {
+        if nativeHalf {
+            y[row] = vlm_dot_f16(w, x, k) + (bias?[row] ?? 0)
+            return
+        }
         var check = HalfRangeCheck()
         var sum = dot(w, widen, &check)
         if check.sawInfinityOrNaN { sum = dot(w, widenExactly, &check) }
@@ -77,9 +83,14 @@ extension MatrixProduct {
     /// y[column..<column + width] = Σₖ x[k]·W[k, those columns], W being [K, N], `w` pointing
     /// at W[0, column] and `width` a multiple of 16.
     private func strip(_ w: UnsafePointer<UInt16>, column: Int, width: Int, sums: UnsafeMutablePointer<Float>) {
-        var check = HalfRangeCheck()
-        stripSums(w, width: width, sums: sums, widen, &check)
-        if check.sawInfinityOrNaN { stripSums(w, width: width, sums: sums, widenExactly, &check) }
+        if nativeHalf {
+            sums.update(repeating: 0, count: width)
+            vlm_f16_columns(w, n, x, k, width, sums)
+        } else {
+            var check = HalfRangeCheck()
+            stripSums(w, width: width, sums: sums, widen, &check)
+            if check.sawInfinityOrNaN { stripSums(w, width: width, sums: sums, widenExactly, &check) }
+        }
         var c = 0
         while c < width {
             let total = loadFloats(sums + c)

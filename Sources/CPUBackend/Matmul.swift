@@ -16,7 +16,7 @@ extension CPUBackend {
             throw ComputeError.invalidArgument(op: op, detail: "\(dims.m)×\(dims.k)×\(dims.n) exceeds BLAS's 32-bit dimensions")
         }
         let product = MatrixProduct(m: dims.m, k: dims.k, n: dims.n, layout: layout,
-                                    x: xs.floats, bias: bs?.floats, y: ys.floats)
+                                    x: xs.floats, bias: bs?.floats, y: ys.floats, nativeHalf: nativeHalf)
         switch weight.dtype {
         case .f32: product.run(weights: ws.floats)
         case .f16 where dims.m == 1: product.matVec(halves: ws.halves, parallel: parallel)
@@ -32,10 +32,12 @@ struct MatrixProduct {
     let x: UnsafePointer<Float>
     let bias: UnsafePointer<Float>?
     let y: UnsafeMutablePointer<Float>
+    /// Widen f16 weights with the F16C/AVX2 C kernels.
+    let nativeHalf: Bool
 
     init(m: Int, k: Int, n: Int, layout: WeightLayout, x: UnsafeMutablePointer<Float>,
-         bias: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>) {
-        (self.m, self.k, self.n, self.layout) = (m, k, n, layout)
+         bias: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>, nativeHalf: Bool) {
+        (self.m, self.k, self.n, self.layout, self.nativeHalf) = (m, k, n, layout, nativeHalf)
         (self.x, self.bias, self.y) = (UnsafePointer(x), bias.map { UnsafePointer($0) }, y)
     }
 
@@ -76,7 +78,7 @@ struct MatrixProduct {
                 let source = UncheckedSendable(w + start * k)
                 conversion.forEach(width, work: width * k) { rows in
                     convertHalves(source.value + rows.lowerBound * k, to: target.value + rows.lowerBound * k,
-                                  count: rows.count * k)
+                                  count: rows.count * k, native: nativeHalf)
                 }
                 gemm(scratch, ldb: k, columns: width, into: y + start, beta: beta)
             case .inOut:
@@ -84,7 +86,7 @@ struct MatrixProduct {
                 let source = UncheckedSendable(w + start)
                 conversion.forEach(k, work: width * k) { rows in
                     for row in rows {
-                        convertHalves(source.value + row * n, to: target.value + row * width, count: width)
+                        convertHalves(source.value + row * n, to: target.value + row * width, count: width, native: nativeHalf)
                     }
                 }
                 gemm(scratch, ldb: width, columns: width, into: y + start, beta: beta)

@@ -1,0 +1,21 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+// CPU kernels that need instructions Swift cannot ask for on a baseline x86-64 build
+// (F16C half conversion, AVX2, FMA). Each is compiled for those instructions alone and
+// called only after `vlm_has_avx2_f16c()` said yes, so the binary still runs on older CPUs.
+#include <stdint.h>
+
+/// 1 when the CPU has AVX2, FMA and F16C.
+int vlm_has_avx2_f16c(void);
+
+/// Σ w[i]·x[i] over n elements, w holding f16 bit patterns.
+float vlm_dot_f16(const uint16_t *w, const float *x, long n);
+
+/// sums[c] += Σ_{r<k} x[r]·w[r·stride + c] for c < width: a strip of columns of a row-major
+/// [k, stride] f16 matrix times the vector x.
+void vlm_f16_columns(const uint16_t *w, long stride, const float *x, long k, long width, float *sums);
+
+/// dst[i] = (float)src[i], src holding f16 bit patterns.
+void vlm_f16_to_f32(const uint16_t *src, float *dst, long n);
+
+#endif
