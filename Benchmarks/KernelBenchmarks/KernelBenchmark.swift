@@ -96,21 +96,3 @@ func hostMicroseconds(_ body: () throws -> Void) rethrows -> Double {
     let elapsed = try clock.measure(body)
     return Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
 }
-
-/// Small, fast, seedable generator for benchmark data (the values do not matter, only that
-/// they are ordinary floats).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func floats(_ count: Int, scale: Float = 1) -> [Float] {
-        (0..<count).map { _ in Float(Int32(truncatingIfNeeded: next() >> 32)) / Float(Int32.max) * scale }
-    }
-}

@@ -24,9 +24,9 @@ public enum ShapeRules {
                 op: op, detail: "output \(y.shapeDescription) must hold \(m)×\(n)")
         }
         if let bias {
-            guard bias.count == n, bias.dtype == .f32 else {
-                throw ComputeError.shapeMismatch(
-                    op: op, detail: "bias \(bias.shapeDescription) must be f32 with \(n) elements")
+            try f32(op, bias)
+            guard bias.count == n else {
+                throw ComputeError.shapeMismatch(op: op, detail: "bias \(bias.shapeDescription) must have \(n) elements")
             }
         }
         return MatmulDims(m: m, k: k, n: n)

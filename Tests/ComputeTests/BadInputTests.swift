@@ -54,6 +54,8 @@ func badInputThrows(_ test: Case<String>) throws {
     expectError(.shapeMismatch, "bias length") { try b.matmul(x, weight: w, layout: .outIn, bias: v4, into: y) }
     expectError(.shapeMismatch, "1-D weight") { try b.matmul(x, weight: v4, layout: .outIn, bias: nil, into: y) }
     expectError(.dtypeNotSupported, "f16 x") { try b.matmul(x16, weight: w, layout: .outIn, bias: nil, into: y) }
+    let bias16 = try b.tensor([1, 2, 3, 4, 5], shape: [5], dtype: .f16, name: "bias16")
+    expectError(.dtypeNotSupported, "f16 bias") { try b.matmul(x, weight: w, layout: .outIn, bias: bias16, into: y) }
     expectError(.emptyTensor, "empty x") { try b.matmul(none, weight: w, layout: .outIn, bias: nil, into: y) }
     expectError(.foreignTensor, "foreign x") { try b.matmul(stranger, weight: w, layout: .outIn, bias: nil, into: y) }
 

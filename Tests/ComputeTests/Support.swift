@@ -23,30 +23,21 @@ func cases<Parameters: Sendable>(_ parameters: [Parameters],
 /// system call per number, far too slow for matrices of millions of elements.)
 struct TestRandom: RandomNumberGenerator, CustomStringConvertible {
     let seed: UInt64
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64? = nil) {
         var system = SystemRandomNumberGenerator()
         self.seed = seed ?? system.next()
-        state = self.seed
+        generator = SplitMix64(seed: self.seed)
     }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in [-1, 1).
-    mutating func symmetric() -> Float {
-        Float(next() >> 40) * 0x1p-23 - 1
-    }
+    mutating func symmetric() -> Float { generator.symmetricFloat() }
 
     mutating func values(_ count: Int, scale: Float = 1, offset: Float = 0) -> [Float] {
-        (0..<count).map { _ in symmetric() * scale + offset }
+        generator.floats(count, scale: scale, offset: offset)
     }
 
     var description: String { "seed \(seed)" }
