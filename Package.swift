@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "KernelBenchmarks", dependencies: ["Compute", "VulkanBackend", "CBLAS"],
                 path: "Benchmarks/KernelBenchmarks"),
         .executableTarget(name: "vulkanlm", dependencies: [
-            "VulkanLM", "KernelBenchmarks",
+            "VulkanLM", "KernelBenchmarks", "Tokenizers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -10,7 +10,7 @@ public struct BPETokenizer: Tokenizer {
     /// Loads `vocab.json` and `merges.txt` (the original GPT-2 files); `<|endoftext|>` is the
     /// special token when the vocabulary has it.
     public init(vocabJSON: String, merges mergesTXT: String) throws(TokenizerError) {
-        let vocabulary = try TokenizerFiles.decodeJSON([String: Int].self, from: vocabJSON)
+        let vocabulary = try TokenizerFileReader.decodeJSON([String: Int].self, from: vocabJSON)
         let merges = try Self.readMerges(mergesTXT)
         model = try BPEModel(vocabulary: vocabulary, merges: merges, path: mergesTXT)
         let special = "<|endoftext|>"
@@ -19,7 +19,7 @@ public struct BPETokenizer: Tokenizer {
 
     /// Loads a Hugging Face `tokenizer.json` whose model is BPE with a ByteLevel pre-tokenizer.
     public init(tokenizerJSON path: String) throws(TokenizerError) {
-        let file = try TokenizerFiles.decodeJSON(TokenizerJSON.self, from: path)
+        let file = try TokenizerFileReader.decodeJSON(TokenizerJSON.self, from: path)
         guard file.model.type == nil || file.model.type == "BPE" else {
             throw .unsupported(path: path, reason: "model.type is \(file.model.type ?? "?"), not BPE")
         }
@@ -43,7 +43,7 @@ public struct BPETokenizer: Tokenizer {
     /// merges.txt: an optional `#version` header, then one `left right` pair per line, best first.
     private static func readMerges(_ path: String) throws(TokenizerError) -> [(String, String)] {
         var merges: [(String, String)] = []
-        for (number, line) in TokenizerFiles.lines(try TokenizerFiles.readText(path)).enumerated() {
+        for (number, line) in TokenizerFileReader.lines(try TokenizerFileReader.readText(path)).enumerated() {
             if (number == 0 && line.hasPrefix("#version")) || line.isEmpty { continue }
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
             guard parts.count == 2 else {

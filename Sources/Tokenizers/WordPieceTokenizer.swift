@@ -27,10 +27,10 @@ public struct WordPieceTokenizer: Tokenizer {
     public init(vocabTXT: String, config configPath: String? = nil) throws(TokenizerError) {
         var config = TokenizerConfig()
         if let configPath {
-            config = try TokenizerFiles.decodeJSON(TokenizerConfig.self, from: configPath)
+            config = try TokenizerFileReader.decodeJSON(TokenizerConfig.self, from: configPath)
         }
         var vocabulary: [String: Int] = [:]
-        let lines = TokenizerFiles.lines(try TokenizerFiles.readText(vocabTXT))
+        let lines = TokenizerFileReader.lines(try TokenizerFileReader.readText(vocabTXT))
         // A final newline does not start another token.
         let tokenLines = lines.last == "" ? lines.dropLast() : lines[...]
         var tokens: [String?] = []
@@ -57,7 +57,7 @@ public struct WordPieceTokenizer: Tokenizer {
 
     /// Loads a Hugging Face `tokenizer.json` with a WordPiece model and a BertNormalizer.
     public init(tokenizerJSON path: String) throws(TokenizerError) {
-        let file = try TokenizerFiles.decodeJSON(TokenizerJSON.self, from: path)
+        let file = try TokenizerFileReader.decodeJSON(TokenizerJSON.self, from: path)
         guard file.model.type == "WordPiece" else {
             throw .unsupported(path: path, reason: "model.type is \(file.model.type ?? "missing"), not WordPiece")
         }

@@ -86,3 +86,49 @@ import Testing
         #expect(output.stderr.contains("no-such-gpu"))
     }
 }
+
+/// `vulkanlm tokenize` on the real tokenizer files that scripts/fetch-models.sh puts in place.
+@Suite struct TokenizeCommandTests {
+    static let models = ProcessInfo.processInfo.environment["VULKANLM_MODELS"]
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".cache/models").path
+
+    static func folder(_ name: String) -> String? {
+        let path = "\(models)/\(name)"
+        guard FileManager.default.fileExists(atPath: path) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("\(path) missing: run scripts/fetch-models.sh") }
+            else { print("skipping: \(path) missing (scripts/fetch-models.sh fetches it)") }
+            return nil
+        }
+        return path
+    }
+
+    // Published ids: GPT-2 "Hello world" = [15496, 995]; bert-base-uncased "hello world" = [CLS] 7592 2088 [SEP].
+    @Test func gpt2IdsAndBack() throws {
+        guard let gpt2 = Self.folder("gpt2") else { return }
+        let encoded = try CLITests.run(["tokenize", gpt2, "Hello world"])
+        #expect(encoded.status == 0, "\(encoded.stderr)")
+        #expect(encoded.stdout == "15496 995\n")
+        let decoded = try CLITests.run(["tokenize", gpt2, "--decode", "15496", "995"])
+        #expect(decoded.stdout == "Hello world\n")
+    }
+
+    @Test func wordPieceIdsFromTokenizerJSON() throws {
+        guard let miniLM = Self.folder("all-MiniLM-L6-v2") else { return }
+        let encoded = try CLITests.run(["tokenize", miniLM, "Hello World"])
+        #expect(encoded.stdout == "101 7592 2088 102\n")
+    }
+
+    @Test func missingTokenizerNamesTheFile() throws {
+        let output = try CLITests.run(["tokenize", "/nonexistent-model", "text"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("/nonexistent-model/tokenizer.json"))
+    }
+
+    @Test func decodeRejectsIdsOutsideTheVocabulary() throws {
+        guard let gpt2 = Self.folder("gpt2") else { return }
+        let output = try CLITests.run(["tokenize", gpt2, "--decode", "50257000"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("50257000"))
+    }
+}

@@ -1,7 +1,7 @@
 import FoundationEssentials
 
 /// Reading tokenizer files, with every failure turned into a `TokenizerError` naming the file.
-enum TokenizerFiles {
+enum TokenizerFileReader {
     static func read(_ path: String) throws(TokenizerError) -> Data {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .fileNotFound(path: path)
