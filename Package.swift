@@ -9,6 +9,8 @@ import PackageDescription
 //   Compute            Tensor, the Backend protocol, shape rules shared by every backend.
 //   Tokenizers         GPT-2 byte-level BPE and BERT WordPiece, exact to Hugging Face's.
 //   Formats            safetensors (mmap), model folders, config.json → typed configs, shape checks.
+//   Models             BERT and GPT-2, written once against Backend.
+//   Generation         sampling, beam search, stop conditions, streaming.
 //   CPUBackend         OpenBLAS + SIMD Swift.
 //   VulkanBackend      one pipeline per op, dispatches recorded into one command buffer.
 //   VulkanLM           backend selection (auto / cpu / index / name) with CPU fallback.
@@ -39,6 +41,8 @@ let package = Package(
         .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "VulkanBackend", dependencies: ["Compute", "VulkanRuntime", "Kernels"]),
+        .target(name: "Models", dependencies: ["Compute", "Formats", "Tokenizers"]),
+        .target(name: "Generation", dependencies: ["Compute", "Models", "Tokenizers"]),
         .target(name: "VulkanLM", dependencies: [
             "Compute", "CPUBackend", "VulkanBackend", "VulkanRuntime",
             .product(name: "Logging", package: "swift-log"),
@@ -46,7 +50,7 @@ let package = Package(
         .target(name: "KernelBenchmarks", dependencies: ["Compute", "VulkanBackend", "CBLAS"],
                 path: "Benchmarks/KernelBenchmarks"),
         .executableTarget(name: "vulkanlm", dependencies: [
-            "VulkanLM", "KernelBenchmarks", "Tokenizers",
+            "VulkanLM", "KernelBenchmarks", "Tokenizers", "Formats", "Models", "Generation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,5 +60,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["vulkanlm"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "VulkanLM", "TestSupport"]),
     ]
 )

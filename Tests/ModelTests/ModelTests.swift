@@ -1,0 +1,1 @@
+// Model tests: each architecture against an independent float64 reference.
