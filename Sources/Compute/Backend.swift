@@ -45,6 +45,26 @@ public protocol Backend: AnyObject, Sendable {
     func gelu(_ x: Tensor, approximation: GELUApproximation, into y: Tensor) throws
     /// y = a + b, same shapes.
     func add(_ a: Tensor, _ b: Tensor, into y: Tensor) throws
+
+    /// Token embedding lookup: row `ids[i]` of `table` [vocab, dim] (f32 or f16) becomes row i of
+    /// y [ids.count, dim] (f32). An id outside 0..<vocab is an `invalidArgument` error, checked
+    /// before any work is recorded.
+    func embedding(ids: [Int32], table: Tensor, into y: Tensor) throws
+    /// Fused multi-head scaled-dot-product attention for one sequence.
+    ///
+    /// query [T, H·D]; key and value [S_max, H·D], of which the first `keyLength` rows are used
+    /// (a KV cache: S_max ≥ keyLength ≥ 1); y [T, H·D]. For each head, scores = scale · q·k,
+    /// softmax over the keys, then the weighted sum of the value rows.
+    /// - `causal`: query t sees keys 0...(keyLength − T + t), which needs keyLength ≥ T (the
+    ///   queries are the last T positions of the sequence).
+    /// - `keyMask`: f32 with at least `keyLength` elements; 0 marks a padding key (zero weight),
+    ///   anything else attends. A query that sees no key at all gets an output row of zeros.
+    /// y must not share storage with the inputs.
+    func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool,
+                   scale: Float, keyMask: Tensor?, into y: Tensor) throws
+    /// Copies every element of `source` into `destination`, starting at element
+    /// `destinationOffset` (appending K/V rows to a cache). f32 only; the two must not share storage.
+    func copy(_ source: Tensor, into destination: Tensor, destinationOffset: Int) throws
 }
 
 extension Backend {

@@ -56,7 +56,7 @@ extension VulkanBackend {
     }
 
     /// Elementwise kernels loop with a grid stride, so a bounded grid covers any size.
-    private func elementwiseGrid(_ count: Int) -> (x: Int, y: Int, z: Int) {
+    func elementwiseGrid(_ count: Int) -> (x: Int, y: Int, z: Int) {
         grid(min((count + 255) / 256, 16_384))
     }
 }

@@ -117,6 +117,12 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
         guard let storage = tensor.storage as? VulkanStorage, storage.owner == ObjectIdentifier(self) else {
             throw ComputeError.foreignTensor(op: op, tensor: tensor.name, backend: name)
         }
+        // A Tensor can be rebuilt over existing storage with any shape; one larger than its
+        // buffer would send kernels and copies past the end (the CPU backend refuses it too).
+        guard tensor.shape.allSatisfy({ $0 >= 0 }), tensor.byteCount <= storage.buffer.size else {
+            throw ComputeError.invalidArgument(
+                op: op, detail: "\(tensor.shapeDescription) (\(tensor.dtype)) does not fit its buffer of \(storage.buffer.size) bytes")
+        }
         return storage.buffer
     }
 

@@ -124,11 +124,18 @@ public final class CommandStream: @unchecked Sendable {
         device.vk.cmdFillBuffer(commandBuffer, buffer.handle, 0, VkDeviceSize(VK_WHOLE_SIZE), word)
     }
 
-    /// Records a copy of `size` bytes.
-    public func copy(from source: VulkanBuffer, to destination: VulkanBuffer, size: Int) throws {
+    /// Records a copy of `size` bytes from `sourceOffset` in `source` to `destinationOffset` in
+    /// `destination`. Hazards are tracked per buffer, so a copy into part of a buffer still waits
+    /// for (and orders) every other use of that buffer.
+    public func copy(from source: VulkanBuffer, sourceOffset: Int = 0, to destination: VulkanBuffer,
+                     destinationOffset: Int = 0, size: Int) throws {
+        precondition(sourceOffset >= 0 && destinationOffset >= 0 && size > 0
+                     && sourceOffset + size <= source.size && destinationOffset + size <= destination.size,
+                     "copy of \(size) bytes from offset \(sourceOffset) of \(source.size) to offset \(destinationOffset) of \(destination.size)")
         try begin()
         try hazards([(source, .read), (destination, .write)])
-        var region = VkBufferCopy(srcOffset: 0, dstOffset: 0, size: VkDeviceSize(size))
+        var region = VkBufferCopy(srcOffset: VkDeviceSize(sourceOffset), dstOffset: VkDeviceSize(destinationOffset),
+                                  size: VkDeviceSize(size))
         device.vk.cmdCopyBuffer(commandBuffer, source.handle, destination.handle, 1, &region)
     }
 
