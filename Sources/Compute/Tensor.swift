@@ -28,8 +28,19 @@ public struct Tensor: Sendable {
         self.name = name
     }
 
-    public var count: Int { shape.reduce(1, *) }
-    public var byteCount: Int { count * dtype.byteSize }
+    /// Number of elements. Saturates at `Int.max` rather than trapping, so a tensor built over
+    /// existing storage with an absurd shape fails the backends' size checks instead of crashing.
+    public var count: Int {
+        shape.reduce(1) { product, dimension in
+            let (result, overflow) = product.multipliedReportingOverflow(by: dimension)
+            return overflow ? .max : result
+        }
+    }
+
+    public var byteCount: Int {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
+        return overflow ? .max : bytes
+    }
     public var rank: Int { shape.count }
 
     /// Size of the last dimension (the one ops reduce over).

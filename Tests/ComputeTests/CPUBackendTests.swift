@@ -22,6 +22,9 @@ import TestSupport
     let y = try b.empty(shape: [4, 4], dtype: .f32, name: "y")
     expectError(.invalidArgument, "oversized view") { try b.gelu(big, approximation: .tanh, into: y) }
     expectError(.invalidArgument, "oversized read") { _ = try b.read(big) }
+    // A shape whose element count overflows Int must be refused, not trap.
+    let absurd = Tensor(shape: [Int.max / 2, 3], dtype: .f32, storage: small.storage, name: "absurd")
+    expectError(.invalidArgument, "overflowing view") { _ = try b.read(absurd) }
     // A reshaping view of the same size is fine.
     let square = Tensor(shape: [2, 2], dtype: .f32, storage: small.storage, name: "square")
     #expect(try b.read(square) == [1, 2, 3, 4])

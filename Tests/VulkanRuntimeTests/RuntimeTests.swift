@@ -117,3 +117,16 @@ import VulkanLM
         #expect(try backend.read(y) == [2, 4, 6])
     }
 }
+
+@Suite(.noValidationMessages) struct VulkanViewTests {
+    @Test func viewsLargerThanTheirBufferAreRefused() throws {
+        guard let backend = try TestVulkan.backend() else { return }
+        let small = try backend.tensor([1, 2, 3, 4], shape: [4])
+        let big = Tensor(shape: [4, 4], dtype: .f32, storage: small.storage, name: "big")
+        let absurd = Tensor(shape: [Int.max / 2, 3], dtype: .f32, storage: small.storage, name: "absurd")
+        let y = try backend.empty(shape: [4, 4])
+        #expect(throws: ComputeError.self) { try backend.gelu(big, approximation: .tanh, into: y) }
+        #expect(throws: ComputeError.self) { _ = try backend.read(absurd) }
+        #expect(try backend.read(Tensor(shape: [2, 2], dtype: .f32, storage: small.storage)) == [1, 2, 3, 4])
+    }
+}
