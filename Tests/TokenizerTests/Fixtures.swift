@@ -78,6 +78,25 @@ enum Fixtures {
     static func describe(_ index: Int) -> String {
         "corpus line \(index + 1): \(corpusLines[index].debugDescription.prefix(160))"
     }
+
+    /// Every corpus line encodes to the ids the fixture script got from Hugging Face; the
+    /// first ten differences are reported.
+    static func checkCorpus(expected fixture: String, encode: (String) -> [Int],
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        let expected = ids(fixture)
+        #expect(expected.count == corpusLines.count, sourceLocation: sourceLocation)
+        var failures = 0
+        for (index, line) in corpusLines.enumerated() where index < expected.count {
+            let ids = encode(line)
+            if ids != expected[index] {
+                failures += 1
+                if failures <= 10 {
+                    Issue.record("\(describe(index)): \(ids.firstDifference(from: expected[index]))", sourceLocation: sourceLocation)
+                }
+            }
+        }
+        #expect(failures == 0, "\(failures) corpus lines differ", sourceLocation: sourceLocation)
+    }
 }
 
 extension Array where Element == Int {

@@ -12,19 +12,7 @@ import Testing
     static let fromTokenizerJSON: BPETokenizer? = try? BPETokenizer(tokenizerJSON: Fixtures.path("gpt2-tokenizer.json"))
 
     static func checkCorpus(_ tokenizer: BPETokenizer) {
-        let expected = Fixtures.ids("gpt2.ids")
-        #expect(expected.count == Fixtures.corpusLines.count)
-        var failures = 0
-        for (index, line) in Fixtures.corpusLines.enumerated() where index < expected.count {
-            let ids = tokenizer.encode(line)
-            if ids != expected[index] {
-                failures += 1
-                if failures <= 10 {
-                    Issue.record("\(Fixtures.describe(index)): \(ids.firstDifference(from: expected[index]))")
-                }
-            }
-        }
-        #expect(failures == 0, "\(failures) corpus lines differ")
+        Fixtures.checkCorpus(expected: "gpt2.ids", encode: tokenizer.encode)
     }
 
     @Test func loadsVocabAndMerges() throws {

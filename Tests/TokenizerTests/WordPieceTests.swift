@@ -12,19 +12,7 @@ import Testing
     ) { paths throws(TokenizerError) in try WordPieceTokenizer(tokenizerJSON: paths[0]) }
 
     static func checkCorpus(_ tokenizer: WordPieceTokenizer) {
-        let expected = Fixtures.ids("bert.ids")
-        #expect(expected.count == Fixtures.corpusLines.count)
-        var failures = 0
-        for (index, line) in Fixtures.corpusLines.enumerated() where index < expected.count {
-            let ids = tokenizer.encode(line)
-            if ids != expected[index] {
-                failures += 1
-                if failures <= 10 {
-                    Issue.record("\(Fixtures.describe(index)): \(ids.firstDifference(from: expected[index]))")
-                }
-            }
-        }
-        #expect(failures == 0, "\(failures) corpus lines differ")
+        Fixtures.checkCorpus(expected: "bert.ids", encode: tokenizer.encode)
     }
 
     @Test func corpusMatchesReferenceFromVocabTXT() throws {
