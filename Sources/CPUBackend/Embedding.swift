@@ -9,7 +9,7 @@ extension CPUBackend {
             let output = target + row * dims.dim, start = Int(id) * dims.dim
             switch table.dtype {
             case .f32: output.update(from: source.floats + start, count: dims.dim)
-            case .f16: convertHalves(source.halves + start, to: output, count: dims.dim)
+            case .f16: convertHalves(source.halves + start, to: output, count: dims.dim, native: nativeHalf)
             }
         }
     }
