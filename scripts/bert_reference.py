@@ -12,6 +12,11 @@ Writes, under OUT (default Tests/ModelTests/Fixtures):
 Each sentence runs alone (no padding), so the reference also checks that the Swift model's
 padding mask makes a padded batch equal to one-at-a-time runs.
 
+The random checkpoints in Fixtures/ were made with
+  scripts/make-random-checkpoints.py /tmp/rc && scripts/make-random-checkpoints.py /tmp/rc16 --f16
+  cp -r /tmp/rc/bert-mlm /tmp/rc/bert-classifier Tests/ModelTests/Fixtures/
+  cp -r /tmp/rc16/bert-mlm Tests/ModelTests/Fixtures/bert-mlm-f16
+
 Usage: bert_reference.py [--minilm DIR] [--out DIR] [--skip-minilm]
 Needs numpy; `tokenizers` for the MiniLM part (pip install tokenizers, in a venv).
 """
