@@ -65,6 +65,10 @@ public protocol Backend: AnyObject, Sendable {
     /// Copies every element of `source` into `destination`, starting at element
     /// `destinationOffset` (appending K/V rows to a cache). f32 only; the two must not share storage.
     func copy(_ source: Tensor, into destination: Tensor, destinationOffset: Int) throws
+    /// Copies the flat element range `elements` of `source` into `destination`, starting at element
+    /// `destinationOffset`. Tensors have no row-offset views, so this is how one sequence's rows are
+    /// taken out of a padded batch (BERT's per-sequence attention). f32 only; no shared storage.
+    func copy(_ source: Tensor, elements: Range<Int>, into destination: Tensor, destinationOffset: Int) throws
 }
 
 extension Backend {

@@ -41,6 +41,27 @@ extension ShapeRules {
         return source.count
     }
 
+    /// Checks a ranged copy; returns the element count to copy.
+    public static func copy(_ source: Tensor, elements: Range<Int>, destination: Tensor,
+                            destinationOffset: Int) throws -> Int {
+        let op = "copy"
+        try nonEmpty(op, source, destination)
+        try f32(op, source, destination)
+        guard source.storage !== destination.storage else {
+            throw ComputeError.invalidArgument(op: op, detail: "\(source.name) and \(destination.name) share storage")
+        }
+        guard !elements.isEmpty, elements.lowerBound >= 0, elements.upperBound <= source.count else {
+            throw ComputeError.invalidArgument(
+                op: op, detail: "elements \(elements) are empty or outside \(source.shapeDescription) (\(source.count) elements)")
+        }
+        guard destinationOffset >= 0, destinationOffset <= destination.count - elements.count else {
+            throw ComputeError.invalidArgument(
+                op: op, detail: "\(elements.count) elements at offset \(destinationOffset) "
+                    + "do not fit in \(destination.shapeDescription) (\(destination.count) elements)")
+        }
+        return elements.count
+    }
+
     public struct AttentionDims: Sendable, Equatable {
         /// Query rows (T), keys used (S), heads (H), head size (D), row width H·D.
         public let queries, keyLength, heads, headDim, width: Int

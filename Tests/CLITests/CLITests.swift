@@ -131,4 +131,41 @@ import Testing
         #expect(output.status != 0)
         #expect(output.stderr.contains("50257000"))
     }
+
+}
+
+/// `vulkanlm embed` on all-MiniLM-L6-v2 (from scripts/fetch-models.sh).
+@Suite struct EmbedCommandTests {
+    static func folder(_ name: String) -> String? { TokenizeCommandTests.folder(name) }
+
+    @Test func embedPrintsNormalisedVectorsAsJSON() throws {
+        guard let miniLM = Self.folder("all-MiniLM-L6-v2") else { return }
+        let output = try CLITests.run(["embed", miniLM, "A man is eating food.", "Hi", "--device", "cpu"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let vectors = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[Double]])
+        #expect(vectors.count == 2 && vectors.allSatisfy { $0.count == 384 })
+        let norm = vectors[0].reduce(0) { $0 + $1 * $1 }.squareRoot()
+        #expect(abs(norm - 1) < 1e-5)
+    }
+
+    @Test func embedSimilarityFromAFileReportsThroughput() throws {
+        guard let miniLM = Self.folder("all-MiniLM-L6-v2") else { return }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("embed-\(UUID().uuidString).txt")
+        try "A man is eating food.\nA man is eating a piece of bread.\n\nA monkey is playing drums.\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try CLITests.run(["embed", miniLM, "--file", file.path, "--similarity", "--device", "cpu",
+                                       "--batch-size", "2"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let matrix = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[Double]])
+        #expect(matrix.count == 3 && matrix.allSatisfy { $0.count == 3 })
+        #expect(matrix[0][1] > 0.7 && matrix[0][2] < 0.2, "\(matrix)")
+        #expect(output.stderr.contains("sentences/s") && output.stderr.contains("tokens/s"), "\(output.stderr)")
+    }
+
+    @Test func embedWithoutAModelNamesTheMissingFile() throws {
+        let output = try CLITests.run(["embed", "/nonexistent-model", "text", "--device", "cpu"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("/nonexistent-model"), "\(output.stderr)")
+    }
 }

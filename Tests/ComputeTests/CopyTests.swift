@@ -31,3 +31,20 @@ func copy(_ test: Case<CopyCase>) throws {
     expected.replaceSubrange(c.offset..<(c.offset + sourceValues.count), with: sourceValues)
     #expect(try backend.read(destination) == expected, "\(random)")
 }
+
+/// A ranged copy takes only `elements` of the source (one sequence's rows out of a batch).
+@Test(.noValidationMessages, arguments: try cases([0..<6, 6..<18, 3..<4, 0..<24]))
+func rangedCopy(_ test: Case<Range<Int>>) throws {
+    let backend = test.backend, elements = test.parameters
+    var random = TestRandom()
+    let sourceValues = random.values(24), destinationValues = random.values(30, scale: 100)
+    let source = try backend.tensor(sourceValues, shape: [4, 6], dtype: .f32, name: "source")
+    let destination = try backend.tensor(destinationValues, shape: [5, 6], dtype: .f32, name: "destination")
+    try backend.copy(source, elements: elements, into: destination, destinationOffset: 5)
+    var expected = destinationValues
+    expected.replaceSubrange(5..<(5 + elements.count), with: sourceValues[elements])
+    #expect(try backend.read(destination) == expected, "\(random)")
+    #expect(throws: ComputeError.self) {
+        try backend.copy(source, elements: 20..<25, into: destination, destinationOffset: 0)
+    }
+}

@@ -1,1 +1,0 @@
-// Model tests: each architecture against an independent float64 reference.
