@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["vulkanlm"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
-        .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "VulkanLM", "TestSupport"]),
     ]
 )
