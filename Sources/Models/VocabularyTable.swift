@@ -41,8 +41,8 @@ struct VocabularyTable: Sendable {
         }
         self.blocks = blocks
         if blocks.count > 1 {
-            blockLogits = try blocks.map { try backend.empty(shape: [1, $0.rowCount], dtype: .f32, name: "\($0.table.name) logits") }
-            stackedRows = try backend.empty(shape: [blocks.count * maxRows, width], dtype: .f32, name: "\(name) rows per block")
+            blockLogits = try blocks.map { try backend.empty(shape: [1, $0.rowCount], dtype: .f32, name: "logits of \($0.table.name)") }
+            stackedRows = try backend.empty(shape: [blocks.count * maxRows, width], dtype: .f32, name: "rows per block of \(name)")
         } else {
             blockLogits = []
             stackedRows = nil

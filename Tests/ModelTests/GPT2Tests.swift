@@ -114,6 +114,28 @@ import VulkanLM
         }
     }
 
+    /// A token table over the device's buffer limit (GPT-2's f32 wte on lavapipe) is stored in
+    /// row blocks; lookups and the LM head give the same logits as one table.
+    @Test(arguments: fixtureNames)
+    func tokenTableSplitIntoBlocksGivesTheSameLogits(name: String) throws {
+        let fixture = try Fixture.load(name)
+        guard let checkpoint = try Self.checkpoint(fixture) else { return }
+        for base in try Self.backends() {
+            // 64-wide f32 rows are 256 bytes: 30 rows per block, 17 blocks for 500 rows (f16 48-wide: 80 rows, 5 blocks).
+            let limit = 7680
+            let model = try GPT2Model(path: checkpoint.path, backend: BufferLimitedBackend(base, limit: limit, prefix: "wte"))
+            for testCase in fixture.cases {
+                let prompt = testCase.prompt + [fixture.checkpoint.gpt2_dims.hasPrefix("500") ? 499 : 388, 0, 31]
+                let reference = try GPT2Model(path: checkpoint.path, backend: base).nextTokenLogits(of: prompt)
+                let blocked = try model.nextTokenLogits(of: prompt)
+                #expect(Self.relativeError(blocked, reference.map(Double.init)) < 1e-6, "\(name) on \(base.name)")
+                let next = try model.nextTokenLogits(appending: [Self.argmax(blocked)])
+                #expect(next.count == reference.count)
+            }
+            #expect(Self.relativeError(try model.nextTokenLogits(of: fixture.cases[0].prompt), fixture.cases[0].logits) < 1e-3)
+        }
+    }
+
     @Test func tooLongASequenceNamesTheLimit() throws {
         let fixture = try Fixture.load("gpt2-tiny-f32")
         guard let checkpoint = try Self.checkpoint(fixture) else { return }
