@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["VulkanBackend", "VulkanRuntime"], path: "Tests/TestSupport"),
         .testTarget(name: "ComputeTests", dependencies: ["VulkanLM", "TestSupport"]),
         .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanLM", "TestSupport", "Kernels"]),
-        .testTarget(name: "CLITests", dependencies: ["vulkanlm"]),
+        .testTarget(name: "CLITests", dependencies: ["vulkanlm", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
         .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"], exclude: ["Fixtures"]),

@@ -18,11 +18,17 @@ Folders written under OUT:
   manifest.json     per folder and tensor: dtype, shape, first element and float64 sum of the
                     stored values, so a reader can check values, not just shapes.
 
-Usage: make-random-checkpoints.py OUT [--seed N] [--f16]
+Usage: make-random-checkpoints.py OUT [--seed N] [--f16] [--gpt2-dims V,P,E,L,H] [--only gpt2]
+                                   [--tokenizer DIR]
+  --gpt2-dims   vocab_size,n_positions,n_embd,n_layer,n_head of the GPT-2 folders (default 97,32,16,2,4;
+                768-wide 12x12 with 50257/1024 is GPT-2-124M's shape, for benchmarks)
+  --only gpt2   write only the single-file gpt2/ folder (the random stream is the same as for a full run)
+  --tokenizer   copy vocab.json and merges.txt from DIR into the GPT-2 folders
 """
 import argparse
 import json
 import os
+import shutil
 import struct
 
 import numpy as np
@@ -161,12 +167,26 @@ def summarize(tensors):
             for name, array in tensors.items()}
 
 
+def copy_tokenizer(source, folder):
+    if source:
+        for name in ("vocab.json", "merges.txt"):
+            shutil.copyfile(os.path.join(source, name), os.path.join(folder, name))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", help="directory to write the model folders into")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--f16", action="store_true", help="store weights as float16 (buffers keep their types)")
+    parser.add_argument("--gpt2-dims", help="vocab_size,n_positions,n_embd,n_layer,n_head for the GPT-2 folders")
+    parser.add_argument("--only", choices=["gpt2"], help="write only this folder")
+    parser.add_argument("--tokenizer", help="folder whose vocab.json and merges.txt are copied into GPT-2 folders")
     args = parser.parse_args()
+    if args.gpt2_dims:
+        values = [int(v) for v in args.gpt2_dims.split(",")]
+        if len(values) != 5:
+            parser.error("--gpt2-dims needs five integers: vocab_size,n_positions,n_embd,n_layer,n_head")
+        GPT2.update(zip(["vocab_size", "n_positions", "n_embd", "n_layer", "n_head"], values))
     rng = np.random.default_rng(args.seed)
     manifest = {}
 
@@ -181,6 +201,10 @@ def main():
     write_json(os.path.join(path, "config.json"), gpt2_config())
     write_safetensors(os.path.join(path, "model.safetensors"), tensors)
     manifest["gpt2"] = summarize(tensors)
+    copy_tokenizer(args.tokenizer, path)
+    if args.only == "gpt2":
+        write_json(os.path.join(args.out, "manifest.json"), manifest)
+        return
 
     # GPT-2 with the GPT2LMHeadModel prefix, in two shards.
     path = folder("gpt2-sharded")
@@ -197,6 +221,7 @@ def main():
                {"metadata": {"total_size": total}, "weight_map": weight_map})
     write_json(os.path.join(path, "config.json"), gpt2_config())
     manifest["gpt2-sharded"] = summarize(tensors)
+    copy_tokenizer(args.tokenizer, path)
 
     # BERT with the masked-LM head.
     path = folder("bert-mlm")

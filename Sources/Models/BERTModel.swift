@@ -15,7 +15,7 @@ public struct BERTModel: Sendable {
     /// (names with or without `bert.`, legacy gamma/beta) and uploads them.
     public init(folder: ModelFolder, backend: any Backend) throws {
         guard case let .bert(config) = folder.config else {
-            throw ModelError.notBERT(file: folder.configPath, modelType: folder.config.modelType)
+            throw ModelError.wrongArchitecture(folder: folder.path, expected: "bert", found: folder.config.modelType)
         }
         let checked = try folder.openCheckedWeights()
         self.config = config

@@ -7,7 +7,8 @@ struct VulkanLMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vulkanlm",
         abstract: "Run transformer models and kernels on any GPU through Vulkan, or on the CPU.",
-        subcommands: [DevicesCommand.self, BenchCommand.self, TokenizeCommand.self, EmbedCommand.self])
+        subcommands: [DevicesCommand.self, BenchCommand.self, TokenizeCommand.self, EmbedCommand.self,
+                      GenerateCommand.self])
 }
 
 /// Options shared by every command that runs work on a device.

@@ -1,2 +1,0 @@
-// Token generation: sampling (greedy, temperature, top-k, top-p, repetition penalty), beam
-// search, stop conditions, and streaming as an AsyncThrowingStream.

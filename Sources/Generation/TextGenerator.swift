@@ -1,0 +1,123 @@
+import Models
+import Tokenizers
+
+/// Text in, text out: a causal model and its GPT-2 byte-level tokenizer.
+public struct TextGenerator: Sendable {
+    public let model: any CausalLanguageModel
+    public let tokenizer: BPETokenizer
+
+    public init(model: any CausalLanguageModel, tokenizer: BPETokenizer) {
+        self.model = model
+        self.tokenizer = tokenizer
+    }
+
+    /// Streams the continuation of `prompt` as text pieces (whole characters only: a character
+    /// split across tokens is held back until complete, and so is text that may begin a stop
+    /// string), then `.finished` with the timings. Cancelling the consumer stops the work.
+    public func stream(prompt: String, options: GenerationOptions) -> AsyncThrowingStream<GenerationEvent, Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task.detached {
+                do {
+                    let result = try self.generate(prompt: prompt, options: options) { continuation.yield(.text($0)) }
+                    continuation.yield(.finished(result.stats))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Generates the whole continuation; `onText` receives the pieces as `stream` yields them.
+    @discardableResult
+    public func generate(prompt: String, options: GenerationOptions,
+                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+        try generate(promptTokens: tokenizer.encode(prompt), options: options, onText: onText)
+    }
+
+    public func generate(promptTokens prompt: [Int], options: GenerationOptions,
+                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+        try options.validate()
+        func deliver(_ piece: String) { if !piece.isEmpty { onText(piece) } }
+        guard !prompt.isEmpty else { throw GenerationError.emptyPrompt }
+        guard prompt.count <= model.contextLength else {
+            throw GenerationError.promptTooLong(tokens: prompt.count, limit: model.contextLength)
+        }
+        var output = TextOutput(tokenizer: tokenizer, stopStrings: options.stopStrings)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let promptLogits = try model.nextTokenLogits(of: prompt)
+        let promptDone = clock.now
+
+        var tokens: [Int] = [], logProbability = 0.0, reason = StopReason.maxTokens
+        if options.beams >= 2 {
+            let (best, beamReason) = try BeamSearch(model: model, options: options).run(prompt: prompt, promptLogits: promptLogits)
+            tokens = best.tokens
+            logProbability = best.logProbability
+            reason = beamReason
+            for token in tokens where !options.stopTokens.contains(token) {
+                deliver(output.emit(token))
+                if output.stopped { reason = .stopString; break }
+            }
+        } else {
+            var sampler = TokenSampler(options: options.sampling)
+            var logits = promptLogits
+            for step in 0..<options.maxNewTokens {
+                try Task.checkCancellation()
+                let token = sampler.next(logits, history: prompt + tokens)
+                tokens.append(token)
+                logProbability += LogitProcessors.logSoftmax(logits)[token]
+                if options.stopTokens.contains(token) { reason = .stopToken; break }
+                deliver(output.emit(token))
+                if output.stopped { reason = .stopString; break }
+                guard step + 1 < options.maxNewTokens else { break }
+                guard prompt.count + tokens.count < model.contextLength else { reason = .contextFull; break }
+                logits = options.useCache ? try model.nextTokenLogits(appending: [token])
+                                          : try model.nextTokenLogits(of: prompt + tokens)
+            }
+        }
+        deliver(output.finish())
+        let end = clock.now
+        let stats = GenerationStats(promptTokens: prompt.count, generatedTokens: tokens.count,
+                                    promptSeconds: Self.seconds(promptDone - start), generationSeconds: Self.seconds(end - promptDone),
+                                    stopReason: reason)
+        return GenerationResult(text: output.text, tokens: tokens, logProbability: logProbability, stats: stats)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
+
+/// Tokens → released text: the streaming decoder holds back split characters, the stop-string
+/// matcher holds back what may begin a stop string, and `text` collects what was released.
+struct TextOutput {
+    private var decoder: StreamingDecoder
+    private var matcher: StopStringMatcher
+    private(set) var text = ""
+
+    init(tokenizer: BPETokenizer, stopStrings: [String]) {
+        decoder = StreamingDecoder(tokenizer: tokenizer)
+        matcher = StopStringMatcher(stopStrings: stopStrings)
+    }
+
+    /// Whether a stop string was reached (nothing more is released after it).
+    var stopped: Bool { matcher.stopped }
+
+    /// Adds a token's text; returns what can be released now (often "").
+    mutating func emit(_ token: Int) -> String {
+        release(matcher.feed(decoder.next(token)))
+    }
+
+    /// Releases everything still held back.
+    mutating func finish() -> String {
+        let tail = matcher.stopped ? "" : matcher.feed(decoder.finish())
+        return release(tail + matcher.finish())
+    }
+
+    private mutating func release(_ piece: String) -> String {
+        text += piece
+        return piece
+    }
+}
