@@ -27,17 +27,9 @@ public struct GenerationStats: Sendable, Equatable {
 
     /// One line for logs and the CLI's stderr.
     public var summary: String {
-        func rate(_ value: Double) -> String { String(Int((value * 10).rounded())).paddedDecimal }
+        func rate(_ value: Double) -> String { value.fixed(1) }
         return "prompt: \(promptTokens) tokens, \(rate(promptTokensPerSecond)) tokens/s; "
             + "generation: \(generatedTokens) tokens, \(rate(generationTokensPerSecond)) tokens/s (\(stopReason.rawValue))"
-    }
-}
-
-extension String {
-    /// "1234" (tenths) → "123.4".
-    fileprivate var paddedDecimal: String {
-        let digits = count < 2 ? String(repeating: "0", count: 2 - count) + self : self
-        return digits.dropLast() + "." + digits.suffix(1)
     }
 }
 

@@ -1,6 +1,6 @@
 import Compute
 import Formats
-import Foundation
+import FoundationEssentials
 import Tokenizers
 
 /// Sentence embeddings from a sentence-transformers (or plain BERT) folder: the folder's

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Models
 import VulkanLM
 
@@ -58,10 +58,9 @@ struct EmbedCommand: ParsableCommand {
         }
         if file != nil {
             let tokens = embedder.tokenize(inputs).reduce(0) { $0 + $1.count }
-            let line = String(format: "%d sentences (%d tokens) in %.3f s on %@: %.1f sentences/s, %.0f tokens/s, batch %d\n",
-                              inputs.count, tokens, seconds, selected.backend.name,
-                              Double(inputs.count) / seconds, Double(tokens) / seconds, batchSize)
-            FileHandle.standardError.write(Data(line.utf8))
+            let sentencesPerSecond = Double(inputs.count) / seconds, tokensPerSecond = Double(tokens) / seconds
+            StandardStreams.error("\(inputs.count) sentences (\(tokens) tokens) in \(seconds.fixed(3)) s on "
+                + "\(selected.backend.name): \(sentencesPerSecond.fixed(1)) sentences/s, \(tokensPerSecond.fixed(0)) tokens/s, batch \(batchSize)")
         }
     }
 

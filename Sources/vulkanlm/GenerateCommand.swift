@@ -1,6 +1,6 @@
 import ArgumentParser
 import Formats
-import Foundation
+import FoundationEssentials
 import Generation
 import Models
 import Tokenizers
@@ -62,14 +62,10 @@ struct GenerateCommand: ParsableCommand {
             stopStrings: stop)
         // Unbuffered writes, so each piece shows as soon as it is final.
         let result = try generator.generate(prompt: prompt, options: generation) { piece in
-            FileHandle.standardOutput.write(Data(piece.utf8))
+            StandardStreams.output(piece)
         }
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        StandardStreams.output("\n")
         for message in selected.drainValidationMessages() { logger.error("validation: \(message)") }
-        printToStandardError("\(selected.backend.name): \(result.stats.summary)")
-    }
-
-    private func printToStandardError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStreams.error("\(selected.backend.name): \(result.stats.summary)")
     }
 }
