@@ -11,6 +11,28 @@ extension MatrixProduct {
                 let (w, product) = shared.value
                 for row in rows { product.outputFromRow(w + row * product.k, row) }
             }
+        case .inOut where nativeHalf:
+            // Each thread streams its own contiguous block of W's rows (the order memory holds
+            // them) into a full-width partial sum; the partials are added at the end. Measured on
+            // the 2-core dev machine against column strips: 2-3× faster for GPT-2's shapes.
+            let blocks = k >= 64 && n * k > Parallel.minimumWork ? parallel.threads : 1
+            let partials = UnsafeMutablePointer<Float>.allocate(capacity: blocks * n)
+            defer { partials.deallocate() }
+            partials.initialize(repeating: 0, count: blocks * n)
+            let sums = UncheckedSendable(partials)
+            parallel.forEach(blocks, work: blocks > 1 ? n * k : 0) { range in
+                let (w, product) = shared.value
+                for block in range {
+                    let first = product.k * block / blocks, last = product.k * (block + 1) / blocks
+                    vlm_f16_columns(w + first * product.n, product.n, product.x + first, last - first, product.n,
+                                    sums.value + block * product.n)
+                }
+            }
+            for column in 0..<n {
+                var total = bias?[column] ?? 0
+                for block in 0..<blocks { total += partials[block * n + column] }
+                y[column] = total
+            }
         case .inOut:
             // Strips of columns, each summed in an L1-resident buffer while the loop walks down
             // W: each weight row is read in runs of up to 2 KiB, which the prefetcher and TLB
