@@ -19,7 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Sentences: the prose and code lines of the tokenizer test corpus (varied lengths).
-grep -E '^[A-Za-z].{20,200}$' Tests/TokenizerTests/Fixtures/corpus.txt | head -n "$cpu_sentences" > "$work/sentences.txt"
+grep -m "$cpu_sentences" -E '^[A-Za-z].{20,200}$' Tests/TokenizerTests/Fixtures/corpus.txt > "$work/sentences.txt"
 head -n 32 "$work/sentences.txt" > "$work/sentences-32.txt"
 
 echo "== all-MiniLM-L6-v2 embeddings, batch 32"
