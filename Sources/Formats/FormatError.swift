@@ -73,7 +73,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupportedDType(file, tensor, dtype, operation):
             "\(file): tensor '\(tensor)' has dtype \(dtype), which \(operation) does not support"
         case let .notGGUF(file, magic):
-            "\(file): not a GGUF file (magic bytes \(magic), expected \(Array("GGUF".utf8)) = \"GGUF\")"
+            "\(file): not a GGUF file (starts with bytes \(magic.map { String($0, radix: 16) }.joined(separator: " ")), expected 47 47 55 46 = \"GGUF\")"
         case let .unsupportedGGUFVersion(file, version):
             "\(file): GGUF version \(version) is not supported (supported: 2, 3)"
         case let .truncatedGGUF(file, field, offset, needed, fileSize):

@@ -12,7 +12,7 @@ enum InfoText {
         }
         out += "\ntensors: \(file.tensors.count), \(InfoSummary.totalBytes(file)) bytes\n"
         for total in InfoSummary.totals(file) {
-            out += "  \(total.type): \(total.count) tensors, \(total.bytes) bytes\n"
+            out += "  \(total.type): \(total.count) tensor\(total.count == 1 ? "" : "s"), \(total.bytes) bytes\n"
         }
         guard !file.tensors.isEmpty else { return out }
         // Shapes in both orders: ggml's [ne0, ne1, ...] and row-major (PyTorch) [..., ne1, ne0].

@@ -64,6 +64,7 @@ import Testing
         }
         // Both outcomes must occur, or the mutations are not reaching the parser's decisions.
         #expect(loaded > 0 && refused > 0, "loaded \(loaded), refused \(refused)")
+        print("GGUF fuzz: loaded \(loaded), refused \(refused)")
     }
 
     @Test func randomLengthsAndCounts() {
@@ -84,6 +85,7 @@ import Testing
         }
         // Both outcomes must occur, or the mutations are not reaching the parser's decisions.
         #expect(loaded > 0 && refused > 0, "loaded \(loaded), refused \(refused)")
+        print("GGUF fuzz: loaded \(loaded), refused \(refused)")
     }
 
     @Test func truncationsAndExtensions() {
@@ -99,5 +101,6 @@ import Testing
         }
         // Both outcomes must occur, or the mutations are not reaching the parser's decisions.
         #expect(loaded > 0 && refused > 0, "loaded \(loaded), refused \(refused)")
+        print("GGUF fuzz: loaded \(loaded), refused \(refused)")
     }
 }
