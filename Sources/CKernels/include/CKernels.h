@@ -18,4 +18,20 @@ void vlm_f16_columns(const uint16_t *w, long stride, const float *x, long k, lon
 /// dst[i] = (float)src[i], src holding f16 bit patterns.
 void vlm_f16_to_f32(const uint16_t *src, float *dst, long n);
 
+// ggml's quantized blocks of 32 weights (quant_avx2.c), `blocks` consecutive blocks:
+//   Q8_0 (34 bytes): f16 d, int8 q[32];            w = d·q
+//   Q4_0 (18 bytes): f16 d, 16 bytes of nibbles;   w = d·(q − 8)
+//   Q4_1 (20 bytes): f16 d, f16 m, 16 bytes;       w = d·q + m
+// Element j < 16 is the low nibble of byte j, element j + 16 its high nibble.
+
+/// Σ w[i]·x[i] over 32·blocks elements.
+float vlm_dot_q8_0(const uint8_t *w, const float *x, long blocks);
+float vlm_dot_q4_0(const uint8_t *w, const float *x, long blocks);
+float vlm_dot_q4_1(const uint8_t *w, const float *x, long blocks);
+
+/// dst[i] = w[i] for the 32·blocks elements.
+void vlm_dequantize_q8_0(const uint8_t *w, float *dst, long blocks);
+void vlm_dequantize_q4_0(const uint8_t *w, float *dst, long blocks);
+void vlm_dequantize_q4_1(const uint8_t *w, float *dst, long blocks);
+
 #endif
