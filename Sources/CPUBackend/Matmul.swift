@@ -23,7 +23,7 @@ extension CPUBackend {
         case .f16: product.run(halves: ws.halves, parallel: parallel)
         case .q8_0, .q4_0, .q4_1:
             if dims.m == 1 {
-                product.matVec(quantized: ws.bytes, type: weight.dtype, parallel: parallel)
+                product.matVec(quantized: ws.bytes, type: weight.dtype, parallel: parallel, int8: int8Activations)
             } else {
                 product.run(quantized: ws.bytes, type: weight.dtype, parallel: parallel)
             }

@@ -5,7 +5,11 @@ import Compute
 extension MatrixProduct {
     /// One row of x (decoding): memory-bound, each output one dot product over its row's blocks,
     /// rows split across cores.
-    func matVec(quantized w: UnsafeRawPointer, type: DType, parallel: Parallel) {
+    func matVec(quantized w: UnsafeRawPointer, type: DType, parallel: Parallel, int8: Bool) {
+        if int8 {
+            matVecInt8(quantized: w, type: type, parallel: parallel)
+            return
+        }
         let blocks = QuantizedBlocks(type: type, native: nativeHalf)
         let rowBytes = k / 32 * type.blockBytes
         let shared = UncheckedSendable((w, self))

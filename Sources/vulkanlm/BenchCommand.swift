@@ -20,6 +20,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "SmolLM2-135M shapes with Q8_0/Q4_1 weights instead of GPT-2's f32/f16 ones.")
     var quantized = false
 
+    @Flag(name: .long, help: "On the CPU, round x to int8 blocks for quantized mat-vecs (faster, approximate).")
+    var int8Activations = false
+
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
@@ -32,7 +35,8 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let logger = options.logger()
         let vulkanOptions = options.vulkanOptions()
-        let selected = try Backends.open(Backends.selector(flag: options.device), options: vulkanOptions, logger: logger)
+        let selected = try Backends.open(Backends.selector(flag: options.device), options: vulkanOptions, logger: logger,
+                                         cpuInt8Activations: int8Activations)
         var benchmark = KernelBenchmark(backend: selected.backend)
         benchmark.runs = runs
         benchmark.warmups = warmups

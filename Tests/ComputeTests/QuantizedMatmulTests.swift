@@ -1,4 +1,5 @@
 import Compute
+import CPUBackend
 import Testing
 import TestSupport
 
@@ -34,7 +35,11 @@ func quantizedMatmul(_ test: Case<QuantizedShape>) throws {
             let y = try backend.poisoned(shape: [m, n])
             try backend.matmul(x, weight: weight, layout: .outIn, bias: withBias ? bias : nil, into: y)
             let reference = matmulReference(x: xValues, outIn: exact, bias: withBias ? biasValues : nil, m: m, k: k, n: n)
-            let error = relativeError(try backend.read(y), reference)
+            // Relative to Σ|x||w| rather than |Σ x·w|: a single output (N = 1) can cancel to
+            // near 0, leaving f32 rounding large next to it while the kernel is right.
+            let magnitude = matmulReference(x: xValues.map(abs), outIn: exact.map(abs),
+                                            bias: withBias ? biasValues.map(abs) : nil, m: m, k: k, n: n)
+            let error = scaledError(try backend.read(y), reference, magnitude: magnitude)
             #expect(error <= 1e-5, "\(type) bias=\(withBias), \(random)")
         }
     }
@@ -88,4 +93,73 @@ func quantizedBadInput(_ test: Case<String>) throws {
     }
     // A valid call still works after all that.
     try b.matmul(x, weight: w, layout: .outIn, bias: nil, into: y)
+}
+
+/// The opt-in int8-activation mat-vec (CPU with AVX2). x is rounded to int8 blocks, which moves
+/// single outputs by up to a few percent, so the kernel is checked against a float64 product with
+/// x rounded the same way (tight), and against the exact product loosely, over wide outputs only.
+@Test(arguments: [(32, 1), (64, 3), (96, 17), (576, 65), (576, 1536), (1536, 576)])
+func quantizedMatVecInt8Activations(_ k: Int, _ n: Int) throws {
+    let backend = CPUBackend(int8Activations: true)
+    guard backend.deviceDescription.contains("int8 activations") else { return } // no AVX2 kernels here
+    var random = TestRandom()
+    let xValues = random.values(k), biasValues = random.values(n)
+    let x = try backend.tensor(xValues, shape: [1, k], dtype: .f32, name: "x")
+    let bias = try backend.tensor(biasValues, shape: [n], dtype: .f32, name: "bias")
+    for type in [DType.q8_0, .q4_0, .q4_1] {
+        let bytes = quantize(random.values(n * k, scale: 0.5, offset: 0.1), k: k, as: type)
+        let weight = try bytes.withUnsafeBytes { try backend.tensor(rawBytes: $0, shape: [n, k], dtype: type, name: "w") }
+        for withBias in [false, true] {
+            let y = try backend.poisoned(shape: [1, n])
+            try backend.matmul(x, weight: weight, layout: .outIn, bias: withBias ? bias : nil, into: y)
+            let values = try backend.read(y)
+            let rounded = int8ActivationReference(x: xValues, bytes: bytes, type: type, bias: withBias ? biasValues : nil, k: k, n: n)
+            let magnitude = matmulReference(x: xValues.map(abs), outIn: dequantize(bytes, as: type).map(abs),
+                                            bias: withBias ? biasValues.map(abs) : nil, m: 1, k: k, n: n)
+            let roundingError = scaledError(values, rounded, magnitude: magnitude)
+            #expect(roundingError <= 1e-5, "\(type) bias=\(withBias) vs rounded x: \(roundingError), \(random)")
+            if n >= 17 {
+                let exact = matmulReference(x: xValues, outIn: dequantize(bytes, as: type), bias: withBias ? biasValues : nil,
+                                            m: 1, k: k, n: n)
+                let error = relativeError(values, exact)
+                #expect(error <= 3e-2, "\(type) bias=\(withBias) vs exact x: \(error), \(random)")
+            }
+        }
+    }
+}
+
+/// y = x̂·Wᵀ (+ bias) with x̂ = x rounded per block of 32 to dx·round(x/dx), dx = max|x|/127, in
+/// f32 as the kernel rounds it. Q4_1's minimum multiplies the exact x (the kernel keeps Σ x).
+private func int8ActivationReference(x: [Float], bytes: [UInt8], type: DType, bias: [Float]?, k: Int, n: Int) -> [Double] {
+    var rounded = [Double](repeating: 0, count: k)
+    for start in stride(from: 0, to: k, by: 32) {
+        let largest = x[start..<(start + 32)].map(abs).max() ?? 0
+        let dx = largest / 127, inverse: Float = largest > 0 ? 127 / largest : 0
+        for j in start..<(start + 32) { rounded[j] = Double(dx) * Double((x[j] * inverse).rounded(.toNearestOrEven)) }
+    }
+    let w = dequantize(bytes, as: type)
+    var y = [Double](repeating: 0, count: n)
+    for row in 0..<n {
+        var sum = bias.map { Double($0[row]) } ?? 0
+        for j in 0..<k {
+            let block = (row * k + j) / 32 * type.blockBytes
+            let m = type == .q4_1 ? Double(Float16(bitPattern: UInt16(bytes[block + 2]) | UInt16(bytes[block + 3]) << 8)) : 0
+            sum += (w[row * k + j] - m) * rounded[j] + m * Double(x[j])
+        }
+        y[row] = sum
+    }
+    return y
+}
+
+/// ‖y − ref‖ / ‖magnitude‖ (Frobenius), magnitude being the product of the absolute values: the
+/// size f32 rounding scales with. NaN in y makes it NaN.
+func scaledError(_ y: [Float], _ reference: [Double], magnitude: [Double]) -> Double {
+    precondition(y.count == reference.count && y.count == magnitude.count, "test bug: mismatched counts")
+    var difference = 0.0, norm = 0.0
+    for i in y.indices {
+        let d = Double(y[i]) - reference[i]
+        difference += d * d
+        norm += magnitude[i] * magnitude[i]
+    }
+    return norm > 0 ? (difference / norm).squareRoot() : difference.squareRoot()
 }

@@ -34,4 +34,12 @@ void vlm_dequantize_q8_0(const uint8_t *w, float *dst, long blocks);
 void vlm_dequantize_q4_0(const uint8_t *w, float *dst, long blocks);
 void vlm_dequantize_q4_1(const uint8_t *w, float *dst, long blocks);
 
+// Int8 activations (quant_int8_avx2.c): x quantized per block of 32 to xq = round(x/dx),
+// dx = max|x|/127; also each block's Σ xq and exact Σ x, for the Q4 offsets and minimums.
+void vlm_quantize_x_q8(const float *x, long blocks, int8_t *xq, float *dx, float *xqsum, float *xsum);
+/// Σ w·x over `blocks` blocks with x given as int8 blocks (an approximation of the f32 product).
+float vlm_dot_q8_0_q8(const uint8_t *w, const int8_t *xq, const float *dx, long blocks);
+float vlm_dot_q4_0_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xqsum, long blocks);
+float vlm_dot_q4_1_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xsum, long blocks);
+
 #endif
