@@ -8,6 +8,9 @@
 layout(local_size_x = 16, local_size_y = 16) in;
 layout(constant_id = 0) const bool WEIGHT_F16 = false;
 layout(constant_id = 1) const bool WEIGHT_OUT_IN = true; // [N,K] (nn.Linear) vs [K,N] (Conv1D)
+// Quantized weights (quant.glsl), dequantized as W tiles are staged: 0 none, 1 Q8_0, 2 Q4_0,
+// 3 Q4_1; always [N,K].
+layout(constant_id = 2) const uint QUANT = 0;
 
 layout(std430, binding = 0) readonly buffer XBuffer { float X[]; };
 layout(std430, binding = 1) readonly buffer WBuffer { uint W[]; };
@@ -16,6 +19,7 @@ layout(std430, binding = 3) writeonly buffer YBuffer { float Y[]; };
 layout(push_constant) uniform Push { uint M; uint K; uint N; uint hasBias; } p;
 
 #include "common.glsl"
+#include "quant.glsl"
 
 const uint BM = 64, BN = 64, BK = 16, TM = 4, TN = 4;
 shared float As[BK][BM];
@@ -40,7 +44,10 @@ void main() {
             else { kk = idx / BN; nn = idx % BN; }               // W[k*N + n]: n contiguous
             uint gn = col0 + nn; gk = k0 + kk;
             float w = 0.0;
-            if (gn < p.N && gk < p.K) w = loadWeight(WEIGHT_OUT_IN ? gn * p.K + gk : gk * p.N + gn, WEIGHT_F16);
+            if (gn < p.N && gk < p.K) {
+                uint e = WEIGHT_OUT_IN ? gn * p.K + gk : gk * p.N + gn;
+                w = QUANT != 0u ? loadQuantWeight(e) : loadWeight(e, WEIGHT_F16);
+            }
             Bs[kk][nn] = w;
         }
         barrier();

@@ -13,6 +13,8 @@ layout(constant_id = 1) const bool WEIGHT_OUT_IN = true;
 // Activation rows, a compile-time constant so the per-row loops unroll and the accumulators
 // stay in registers (one pipeline per row count, 1 ... 8).
 layout(constant_id = 2) const uint ROWS = 1;
+// Quantized weights (quant.glsl): 0 none, 1 Q8_0, 2 Q4_0, 3 Q4_1; always [N,K].
+layout(constant_id = 3) const uint QUANT = 0;
 
 layout(std430, binding = 0) readonly buffer XBuffer { float X[]; };
 layout(std430, binding = 1) readonly buffer WBuffer { uint W[]; };
@@ -22,6 +24,7 @@ layout(push_constant) uniform Push { uint M; uint K; uint N; uint hasBias; } p;
 
 #include "common.glsl"
 #include "grid.glsl"
+#include "quant.glsl"
 
 
 shared float partial[ROWS][256];
@@ -37,7 +40,8 @@ void main() {
 
     if (n < p.N) {
         for (uint k = slice; k < p.K; k += slices) {
-            float w = loadWeight(WEIGHT_OUT_IN ? n * p.K + k : k * p.N + n, WEIGHT_F16);
+            uint e = WEIGHT_OUT_IN ? n * p.K + k : k * p.N + n;
+            float w = QUANT != 0u ? loadQuantWeight(e) : loadWeight(e, WEIGHT_F16);
             for (uint m = 0; m < ROWS; m++) acc[m] = fma(X[m * p.K + k], w, acc[m]);
         }
     }

@@ -12,7 +12,7 @@ public struct BenchmarkCase: Sendable {
 
     public var name: String {
         switch op {
-        case let .matmul(m, k, n, weight): "matmul \(m)×\(k)·\(k)×\(n) \(weight.rawValue) weights"
+        case let .matmul(m, k, n, weight): "matmul \(m)×\(k)·\(k)×\(n) \(weight.rawValue) weights\(weight.isQuantized ? " [N,K]" : "")"
         case let .softmax(shape, causal): "softmax \(shape.map(String.init).joined(separator: "×"))\(causal ? " causal" : "")"
         case let .layerNorm(rows, columns): "layernorm \(rows)×\(columns)"
         }
@@ -31,7 +31,7 @@ public struct BenchmarkCase: Sendable {
     public var bytes: Double {
         switch op {
         case let .matmul(m, k, n, weight):
-            Double(4 * m * k + weight.byteSize * k * n + 4 * n + 4 * m * n)
+            Double(4 * m * k + (weight.byteCount(shape: [n, k]) ?? 0) + 4 * n + 4 * m * n)
         case let .softmax(shape, _): Double(8 * shape.reduce(1, *))
         case let .layerNorm(rows, columns): Double(8 * rows * columns + 8 * columns)
         }
@@ -57,6 +57,21 @@ public struct BenchmarkCase: Sendable {
                   BenchmarkCase(op: .softmax(shape: [1, 50257], causal: false)),
                   BenchmarkCase(op: .layerNorm(rows: 1, columns: 768)),
                   BenchmarkCase(op: .layerNorm(rows: 128, columns: 768))]
+        return cases
+    }
+
+    /// SmolLM2-135M's linear layers (model width 576, MLP 1536) with Q8_0 and Q4_1 weights, for
+    /// decode (1 row) and a 128-token prompt. The peer is OpenBLAS on the same shapes in f32.
+    public static func quantized(quick: Bool) -> [BenchmarkCase] {
+        if quick { return [BenchmarkCase(op: .matmul(m: 1, k: 64, n: 65, weight: .q4_1))] }
+        var cases: [BenchmarkCase] = []
+        for m in [1, 128] {
+            for type in [DType.q8_0, .q4_1] {
+                for (k, n) in [(576, 1536), (1536, 576), (576, 576)] {
+                    cases.append(BenchmarkCase(op: .matmul(m: m, k: k, n: n, weight: type)))
+                }
+            }
+        }
         return cases
     }
 }

@@ -34,11 +34,18 @@ public struct KernelBenchmark {
             let weights = (0..<rotation).map { _ in generator.floats(k * n, scale: 0.05) }
             let bias = generator.floats(n)
             let x = try inputs.map { try backend.tensor($0, shape: [m, k], dtype: .f32, name: "x") }
-            let w = try weights.map { try backend.tensor($0, shape: [k, n], dtype: weightType, name: "weight") }
+            // Quantized weights exist only as [N, K] blocks (GGUF's layout); plain ones as GPT-2's [K, N].
+            let layout: WeightLayout = weightType.isQuantized ? .outIn : .inOut
+            let w = try weights.map { values in
+                guard weightType.isQuantized else { return try backend.tensor(values, shape: [k, n], dtype: weightType, name: "weight") }
+                return try randomBlocks(rows: n, k: k, type: weightType, generator: &generator).withUnsafeBytes {
+                    try backend.tensor(rawBytes: $0, shape: [n, k], dtype: weightType, name: "weight")
+                }
+            }
             let b = try backend.tensor(bias, shape: [n], dtype: .f32, name: "bias")
             let y = try backend.empty(shape: [m, n], dtype: .f32, name: "y")
             peer = OpenBLASPeer(m: m, k: k, n: n, inputs: inputs, weights: weights, bias: bias)
-            op = { i in try backend.matmul(x[i % x.count], weight: w[i % w.count], layout: .inOut, bias: b, into: y) }
+            op = { i in try backend.matmul(x[i % x.count], weight: w[i % w.count], layout: layout, bias: b, into: y) }
         case let .softmax(shape, causal):
             let count = shape.reduce(1, *)
             let x = try (0..<rotation).map { _ in try backend.tensor(generator.floats(count, scale: 8), shape: shape, dtype: .f32, name: "x") }

@@ -10,6 +10,7 @@ extension CPUBackend {
             switch table.dtype {
             case .f32: output.update(from: source.floats + start, count: dims.dim)
             case .f16: convertHalves(source.halves + start, to: output, count: dims.dim, native: nativeHalf)
+            case .q8_0, .q4_0, .q4_1: return // refused by ShapeRules.embedding
             }
         }
     }

@@ -21,6 +21,12 @@ extension CPUBackend {
         case .f32: product.run(weights: ws.floats)
         case .f16 where dims.m == 1: product.matVec(halves: ws.halves, parallel: parallel)
         case .f16: product.run(halves: ws.halves, parallel: parallel)
+        case .q8_0, .q4_0, .q4_1:
+            if dims.m == 1 {
+                product.matVec(quantized: ws.bytes, type: weight.dtype, parallel: parallel, int8: int8Activations)
+            } else {
+                product.run(quantized: ws.bytes, type: weight.dtype, parallel: parallel)
+            }
         }
     }
 }
@@ -95,7 +101,7 @@ struct MatrixProduct {
     }
 
     /// y[:, 0..<columns] (row stride n) = x · B, B being `columns` columns of W in `layout`.
-    private func gemm(_ b: UnsafePointer<Float>, ldb: Int, columns: Int, into c: UnsafeMutablePointer<Float>,
+    func gemm(_ b: UnsafePointer<Float>, ldb: Int, columns: Int, into c: UnsafeMutablePointer<Float>,
                       beta: Float) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, layout == .outIn ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(columns), Int32(k), 1, x, Int32(k), b, Int32(ldb), beta, c, Int32(n))
@@ -103,7 +109,7 @@ struct MatrixProduct {
 
     /// Writes the bias into every row of y so BLAS can add the product onto it (beta = 1), which
     /// saves a second pass over y. Returns the beta to use.
-    private func prepareOutput() -> Float {
+    func prepareOutput() -> Float {
         guard let bias else {
             // BLAS says y is not read when beta is 0, but OpenBLAS has shipped gemv kernels that
             // scale it by 0 anyway (0·NaN = NaN; OpenBLAS #929, #2496), so stale NaNs would leak

@@ -26,16 +26,21 @@ public protocol Backend: AnyObject, Sendable {
 
     /// A new tensor holding `values`, stored as `dtype` (f32 values are rounded to f16 if asked).
     func tensor(_ values: [Float], shape: [Int], dtype: DType, name: String) throws -> Tensor
+    /// A new tensor holding `rawBytes` as stored (f32/f16 little-endian elements, or ggml
+    /// blocks for the quantized types, as read from a GGUF file). The byte count must be
+    /// exactly what `shape` takes in `dtype`, else `shapeMismatch`.
+    func tensor(rawBytes: UnsafeRawBufferPointer, shape: [Int], dtype: DType, name: String) throws -> Tensor
     /// A new tensor with unspecified contents.
     func empty(shape: [Int], dtype: DType, name: String) throws -> Tensor
-    /// The tensor's elements as f32, after all recorded work has finished.
+    /// The tensor's elements as f32, after all recorded work has finished (plain types only).
     func read(_ tensor: Tensor) throws -> [Float]
-    /// Sets every element to `value` (tests poison outputs with NaN this way).
+    /// Sets every element to `value` (tests poison outputs with NaN this way; plain types only).
     func fill(_ tensor: Tensor, with value: Float) throws
     /// Waits until all recorded work has finished.
     func synchronize() throws
 
-    /// y[M,N] = x[M,K] · W (+ bias[N]), W laid out as `layout`, f32 or f16.
+    /// y[M,N] = x[M,K] · W (+ bias[N]), W laid out as `layout`, f32 or f16; Q8_0/Q4_0/Q4_1
+    /// weights only as `.outIn` with K a multiple of 32 (blocks run along K).
     func matmul(_ x: Tensor, weight: Tensor, layout: WeightLayout, bias: Tensor?, into y: Tensor) throws
     /// Row-wise softmax of `scale · x`. With `causal`, x is [..., T, S] (S ≥ T) and query t of a
     /// block sees keys 0...(S - T + t); masked entries come out as 0.

@@ -12,6 +12,8 @@ extension ShapeRules {
             throw ComputeError.shapeMismatch(op: op, detail: "table \(table.shapeDescription) must be 2-D [vocab, dim]")
         }
         try f32(op, y)
+        // Quantized tables (GGUF token embeddings) are not read here yet.
+        try valueCreation(dtype: table.dtype, name: table.name, op: op)
         let (vocab, dim) = (table.shape[0], table.shape[1])
         guard y.lastDimension == dim, y.rowCount == ids.count else {
             throw ComputeError.shapeMismatch(

@@ -13,6 +13,7 @@ public enum ShapeRules {
             throw ComputeError.shapeMismatch(op: op, detail: "weight \(weight.shapeDescription) must be 2-D")
         }
         let (k, n) = layout == .outIn ? (weight.shape[1], weight.shape[0]) : (weight.shape[0], weight.shape[1])
+        try quantizedWeight(weight, layout: layout)
         guard x.lastDimension == k else {
             throw ComputeError.shapeMismatch(
                 op: op, detail: "x \(x.shapeDescription) has \(x.lastDimension) columns but weight "
@@ -30,6 +31,20 @@ public enum ShapeRules {
             }
         }
         return MatmulDims(m: m, k: k, n: n)
+    }
+
+    /// Block-quantized weights are read block by block along K, so K must be the contiguous
+    /// dimension (`.outIn`) and hold whole blocks.
+    static func quantizedWeight(_ weight: Tensor, layout: WeightLayout) throws {
+        guard weight.dtype.isQuantized else { return }
+        guard layout == .outIn else {
+            throw ComputeError.invalidArgument(
+                op: "matmul", detail: "\(weight.dtype) weight \(weight.shapeDescription) must be laid out [out, in] (outIn)")
+        }
+        guard weight.shape[1] % weight.dtype.blockSize == 0 else {
+            throw ComputeError.shapeMismatch(
+                op: "matmul", detail: "\(weight.dtype) weight \(weight.shapeDescription) needs K a multiple of \(weight.dtype.blockSize)")
+        }
     }
 
     /// Returns (rows, columns) of a row-wise op's input.
@@ -88,6 +103,41 @@ public enum ShapeRules {
     public static func f32(_ op: String, _ tensors: Tensor...) throws {
         for t in tensors where t.dtype != .f32 {
             throw ComputeError.dtypeNotSupported(op: op, tensor: t.name, dtype: t.dtype)
+        }
+    }
+
+    /// Bytes of storage for a new tensor of `shape` and `dtype` (after `creation` has checked the
+    /// shape). Block types need a non-scalar shape whose last dimension holds whole blocks.
+    public static func storageBytes(shape: [Int], dtype: DType, name: String) throws -> Int {
+        if dtype.isQuantized {
+            guard let last = shape.last, last % dtype.blockSize == 0 else {
+                throw ComputeError.invalidArgument(
+                    op: "tensor", detail: "\(dtype) tensor \(name)\(shape) needs a last dimension that is a multiple of \(dtype.blockSize)")
+            }
+        }
+        guard let bytes = dtype.byteCount(shape: shape) else {
+            throw ComputeError.invalidArgument(op: "tensor", detail: "\(name)\(shape) has too many bytes")
+        }
+        return bytes
+    }
+
+    /// Checks a tensor made from stored bytes: a valid shape, and exactly the bytes it needs.
+    /// Returns that byte count.
+    public static func rawCreation(shape: [Int], dtype: DType, byteCount: Int, name: String) throws -> Int {
+        _ = try creation(shape: shape, values: nil, name: name)
+        let bytes = try storageBytes(shape: shape, dtype: dtype, name: name)
+        guard bytes == byteCount else {
+            throw ComputeError.shapeMismatch(
+                op: "tensor", detail: "\(byteCount) bytes for \(dtype) tensor \(name)\(shape), which takes \(bytes)")
+        }
+        return bytes
+    }
+
+    /// Values can be given (and read back, filled) as f32 only for plain types; block types come
+    /// as stored bytes and only matmul reads them.
+    public static func valueCreation(dtype: DType, name: String, op: String = "tensor") throws {
+        guard !dtype.isQuantized else {
+            throw ComputeError.dtypeNotSupported(op: op, tensor: name, dtype: dtype)
         }
     }
 

@@ -11,15 +11,26 @@ extension VulkanBackend {
         // Without a bias, x stands in for the unused binding.
         let bb = try bias.map { try buffer($0, op: "matmul") } ?? xb
         let specialization: [UInt32] = [weight.dtype == .f16 ? 1 : 0, layout == .outIn ? 1 : 0]
+        let quant = Self.quantConstant(weight.dtype)
         let push = [UInt32(dims.m), UInt32(dims.k), UInt32(dims.n), bias == nil ? 0 : 1]
         let bindings: [CommandStream.Binding] = [.init(xb, .read), .init(wb, .read), .init(bb, .read), .init(yb, .write)]
         if dims.m <= Self.matvecMaxRows {
-            let pipeline = try pipeline("matvec", bindings: 4, pushWords: 4, specialization: specialization + [UInt32(dims.m)])
+            let pipeline = try pipeline("matvec", bindings: 4, pushWords: 4, specialization: specialization + [UInt32(dims.m), quant])
             let workgroups = layout == .outIn ? dims.n : (dims.n + 31) / 32
             try dispatch(pipeline, bindings, push: push, groups: grid(workgroups))
         } else {
-            let pipeline = try pipeline("matmul", bindings: 4, pushWords: 4, specialization: specialization)
+            let pipeline = try pipeline("matmul", bindings: 4, pushWords: 4, specialization: specialization + [quant])
             try dispatch(pipeline, bindings, push: push, groups: ((dims.n + 63) / 64, (dims.m + 63) / 64, 1))
+        }
+    }
+
+    /// The QUANT specialization constant of matvec.comp and matmul.comp (quant.glsl).
+    static func quantConstant(_ dtype: DType) -> UInt32 {
+        switch dtype {
+        case .f32, .f16: 0
+        case .q8_0: 1
+        case .q4_0: 2
+        case .q4_1: 3
         }
     }
 

@@ -31,27 +31,39 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
 
     public func tensor(_ values: [Float], shape: [Int], dtype: DType, name: String) throws -> Tensor {
         _ = try ShapeRules.creation(shape: shape, values: values.count, name: name)
+        try ShapeRules.valueCreation(dtype: dtype, name: name)
         let tensor = try empty(shape: shape, dtype: dtype, name: name)
         let buffer = try self.buffer(tensor, op: "tensor")
         try stream.withLock { stream in
             switch dtype {
             case .f32: try values.withUnsafeBytes { try stream.write($0, to: buffer) }
             case .f16: try Half.bits(values).withUnsafeBytes { try stream.write($0, to: buffer) }
+            case .q8_0, .q4_0, .q4_1: break // refused by valueCreation
             }
         }
         return tensor
     }
 
+    public func tensor(rawBytes: UnsafeRawBufferPointer, shape: [Int], dtype: DType, name: String) throws -> Tensor {
+        _ = try ShapeRules.rawCreation(shape: shape, dtype: dtype, byteCount: rawBytes.count, name: name)
+        let tensor = try empty(shape: shape, dtype: dtype, name: name)
+        let buffer = try self.buffer(tensor, op: "tensor")
+        if !rawBytes.isEmpty { try stream.withLock { try $0.write(rawBytes, to: buffer) } }
+        return tensor
+    }
+
     public func empty(shape: [Int], dtype: DType, name: String) throws -> Tensor {
-        let count = try ShapeRules.creation(shape: shape, values: nil, name: name)
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
+        _ = try ShapeRules.creation(shape: shape, values: nil, name: name)
+        let bytes = try ShapeRules.storageBytes(shape: shape, dtype: dtype, name: name)
         let limit = Int(device.info.maxStorageBufferRange)
-        guard !overflow, bytes <= limit else {
-            throw ComputeError.tooLarge(tensor: "\(name)\(shape)", bytes: overflow ? Int.max : bytes, limit: limit,
+        guard bytes <= limit else {
+            throw ComputeError.tooLarge(tensor: "\(name)\(shape)", bytes: bytes, limit: limit,
                                         limitName: "maxStorageBufferRange")
         }
         do {
-            let buffer = try VulkanBuffer(device: device, size: max(bytes, 4), location: .device)
+            // Kernels bind buffers as 32-bit words, and quantized blocks (34, 18, 20 bytes) can end
+            // mid-word: round up so the last word read lies inside the buffer.
+            let buffer = try VulkanBuffer(device: device, size: max((bytes + 3) / 4 * 4, 4), location: .device)
             return Tensor(shape: shape, dtype: dtype, storage: VulkanStorage(owner: ObjectIdentifier(self), buffer: buffer), name: name)
         } catch let error as VulkanError where error.isOutOfMemory {
             throw ComputeError.outOfMemory(tensor: "\(name)\(shape)", bytes: bytes, device: device.info.name)
@@ -60,6 +72,7 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
 
     public func read(_ tensor: Tensor) throws -> [Float] {
         let buffer = try self.buffer(tensor, op: "read")
+        try ShapeRules.valueCreation(dtype: tensor.dtype, name: tensor.name, op: "read")
         let count = tensor.count
         return try stream.withLock { stream in
             switch tensor.dtype {
@@ -74,15 +87,18 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
                     initialized = count
                 }
                 return bits.withUnsafeBufferPointer { Half.floats($0) }
+            case .q8_0, .q4_0, .q4_1: return [] // refused above
             }
         }
     }
 
     public func fill(_ tensor: Tensor, with value: Float) throws {
         let buffer = try self.buffer(tensor, op: "fill")
+        try ShapeRules.valueCreation(dtype: tensor.dtype, name: tensor.name, op: "fill")
         let word: UInt32 = switch tensor.dtype {
         case .f32: value.bitPattern
         case .f16: UInt32(Float16(value).bitPattern) * 0x1_0001
+        case .q8_0, .q4_0, .q4_1: 0 // refused above
         }
         try stream.withLock { try $0.fill(buffer, word: word) }
     }

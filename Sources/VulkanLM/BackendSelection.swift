@@ -43,18 +43,19 @@ public enum Backends {
     /// Opens the device the selector asks for. Fallback is decided here, once: when Vulkan
     /// cannot be used (no loader, no device, device creation fails) `auto` falls back to the
     /// CPU backend and says why in one line. An explicit index or name that cannot be
-    /// honoured is an error, not a silent fallback.
+    /// honoured is an error, not a silent fallback. `cpuInt8Activations` opts a CPU backend into
+    /// int8 activations for quantized mat-vecs (see `CPUBackend.init`).
     public static func open(_ selector: DeviceSelector, options: VulkanOptions = .fromEnvironment(),
-                            logger: Logger = Logger(label: "vulkanlm")) throws -> SelectedBackend {
+                            logger: Logger = Logger(label: "vulkanlm"), cpuInt8Activations: Bool = false) throws -> SelectedBackend {
         if selector == .cpu {
             logger.info("CPU backend requested")
-            return SelectedBackend(backend: CPUBackend(), reason: "CPU backend requested")
+            return SelectedBackend(backend: CPUBackend(int8Activations: cpuInt8Activations), reason: "CPU backend requested")
         }
         do {
             let instance = try VulkanInstance(library: try VulkanLibrary(path: options.libraryPath), validation: options.validation)
             switch try selector.choose(from: instance.devices) {
             case let .cpu(reason):
-                return cpu(reason: reason, logger: logger)
+                return cpu(reason: reason, logger: logger, int8Activations: cpuInt8Activations)
             case let .vulkan(info, reason):
                 let backend = try VulkanBackend(device: try VulkanDevice(instance: instance, info: info))
                 let line = "using Vulkan device \(info.index): \(info.summary) [\(reason)]"
@@ -63,15 +64,15 @@ public enum Backends {
             }
         } catch let error as VulkanError {
             if selector != .auto { throw error }
-            return cpu(reason: "Vulkan unavailable (\(error))", logger: logger)
+            return cpu(reason: "Vulkan unavailable (\(error))", logger: logger, int8Activations: cpuInt8Activations)
         }
     }
 
     /// The fallback: says why in one line.
-    private static func cpu(reason: String, logger: Logger) -> SelectedBackend {
+    private static func cpu(reason: String, logger: Logger, int8Activations: Bool) -> SelectedBackend {
         let line = "\(reason); using the CPU backend"
         logger.notice("\(line)")
-        return SelectedBackend(backend: CPUBackend(), reason: line)
+        return SelectedBackend(backend: CPUBackend(int8Activations: int8Activations), reason: line)
     }
 
     /// All Vulkan devices, or why there are none.

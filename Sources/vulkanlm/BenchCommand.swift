@@ -6,7 +6,7 @@ import VulkanLM
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time kernels at GPT-2 shapes on a device, against OpenBLAS in the same run.")
+        abstract: "Time kernels at GPT-2 (or quantized SmolLM2) shapes on a device, against OpenBLAS in the same run.")
 
     @Option(name: .long, help: "Timed runs per kernel (the median is reported).")
     var runs = 20
@@ -16,6 +16,12 @@ struct BenchCommand: ParsableCommand {
 
     @Flag(name: .long, help: "A few small cases only (a smoke test, not a measurement).")
     var quick = false
+
+    @Flag(name: .long, help: "SmolLM2-135M shapes with Q8_0/Q4_1 weights instead of GPT-2's f32/f16 ones.")
+    var quantized = false
+
+    @Flag(name: .long, help: "On the CPU, round x to int8 blocks for quantized mat-vecs (faster, approximate).")
+    var int8Activations = false
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
@@ -29,11 +35,12 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let logger = options.logger()
         let vulkanOptions = options.vulkanOptions()
-        let selected = try Backends.open(Backends.selector(flag: options.device), options: vulkanOptions, logger: logger)
+        let selected = try Backends.open(Backends.selector(flag: options.device), options: vulkanOptions, logger: logger,
+                                         cpuInt8Activations: int8Activations)
         var benchmark = KernelBenchmark(backend: selected.backend)
         benchmark.runs = runs
         benchmark.warmups = warmups
-        let cases = BenchmarkCase.gpt2(quick: quick)
+        let cases = quantized ? BenchmarkCase.quantized(quick: quick) : BenchmarkCase.gpt2(quick: quick)
         if json {
             let results = try benchmark.run(cases)
             let report = BenchReport(device: selected.backend.deviceDescription, backend: selected.backend.name,

@@ -17,13 +17,17 @@ final class BufferLimitedBackend: Backend {
     var deviceDescription: String { base.deviceDescription + " limited to \(limit) bytes per tensor" }
 
     private func check(_ shape: [Int], _ dtype: DType, _ name: String) throws {
-        let bytes = shape.reduce(1, *) * dtype.byteSize
+        let bytes = dtype.byteCount(shape: shape) ?? .max
         if bytes > limit, name.hasPrefix(prefix) { throw ComputeError.tooLarge(tensor: name, bytes: bytes, limit: limit, limitName: "test limit") }
     }
 
     func tensor(_ values: [Float], shape: [Int], dtype: DType, name: String) throws -> Tensor {
         try check(shape, dtype, name)
         return try base.tensor(values, shape: shape, dtype: dtype, name: name)
+    }
+    func tensor(rawBytes: UnsafeRawBufferPointer, shape: [Int], dtype: DType, name: String) throws -> Tensor {
+        try check(shape, dtype, name)
+        return try base.tensor(rawBytes: rawBytes, shape: shape, dtype: dtype, name: name)
     }
     func empty(shape: [Int], dtype: DType, name: String) throws -> Tensor {
         try check(shape, dtype, name)

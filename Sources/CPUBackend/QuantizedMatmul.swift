@@ -1,0 +1,49 @@
+import Compute
+
+/// y = x·Wᵀ with W [N, K] in Q8_0 / Q4_0 / Q4_1 blocks (`.outIn` only, checked by ShapeRules).
+/// Blocks are read as stored; the whole matrix is never inflated.
+extension MatrixProduct {
+    /// One row of x (decoding): memory-bound, each output one dot product over its row's blocks,
+    /// rows split across cores.
+    func matVec(quantized w: UnsafeRawPointer, type: DType, parallel: Parallel, int8: Bool) {
+        if int8 {
+            matVecInt8(quantized: w, type: type, parallel: parallel)
+            return
+        }
+        let blocks = QuantizedBlocks(type: type, native: nativeHalf)
+        let rowBytes = k / 32 * type.blockBytes
+        let shared = UncheckedSendable((w, self))
+        parallel.forEach(n, work: n * k) { rows in
+            let (w, product) = shared.value
+            for row in rows {
+                let sum = blocks.dot(w + row * rowBytes, product.x, blocks: product.k / 32)
+                product.y[row] = sum + (product.bias?[row] ?? 0)
+            }
+        }
+    }
+
+    /// Several rows of x (prompts): blocks of W's rows are dequantized into one reusable f32
+    /// scratch and go through sgemm, like the f16 path.
+    func run(quantized w: UnsafeRawPointer, type: DType, parallel: Parallel) {
+        let beta = prepareOutput()
+        let blocks = QuantizedBlocks(type: type, native: nativeHalf)
+        let rowBytes = k / 32 * type.blockBytes
+        // About 1 MiB of scratch, as for f16: it stays in L2 while sgemm reads it.
+        let block = min(n, max(16, (1 << 18) / k / 16 * 16))
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * k)
+        defer { scratch.deallocate() }
+        let target = UncheckedSendable(scratch)
+        // Threaded dequantizing only where it is most of the work (see the f16 path).
+        let conversion = m < 32 ? parallel : Parallel(threads: 1)
+        for start in stride(from: 0, to: n, by: block) {
+            let width = min(block, n - start)
+            let source = UncheckedSendable(w + start * rowBytes)
+            let k = self.k
+            conversion.forEach(width, work: width * k) { rows in
+                blocks.dequantize(source.value + rows.lowerBound * rowBytes, to: target.value + rows.lowerBound * k,
+                                  blocks: rows.count * k / 32)
+            }
+            gemm(scratch, ldb: k, columns: width, into: y + start, beta: beta)
+        }
+    }
+}
