@@ -1,9 +1,7 @@
 #include "CKernels.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-#define TARGET __attribute__((target("avx2,fma,f16c")))
+#include "avx2_common.h"
 
 int vlm_has_avx2_f16c(void) {
     __builtin_cpu_init();
@@ -27,11 +25,7 @@ TARGET float vlm_dot_f16(const uint16_t *w, const float *x, long n) {
         a3 = _mm256_fmadd_ps(load8(w + i + 24), _mm256_loadu_ps(x + i + 24), a3);
     }
     for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(load8(w + i), _mm256_loadu_ps(x + i), a0);
-    __m256 s = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_movehdup_ps(q));
-    float sum = _mm_cvtss_f32(q);
+    float sum = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
     for (; i < n; i++) sum += half(w[i]) * x[i];
     return sum;
 }

@@ -6,23 +6,7 @@
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-#define TARGET __attribute__((target("avx2,fma,f16c")))
-
-// Block fields are not aligned (34-, 18- and 20-byte blocks): read through memcpy.
-TARGET static inline float half_at(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
-TARGET static inline float hsum(__m256 s) {
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_movehdup_ps(q));
-    return _mm_cvtss_f32(q);
-}
+#include "avx2_common.h"
 
 // Eight signed bytes at p as f32.
 TARGET static inline __m256 i8x8(const uint8_t *p) {

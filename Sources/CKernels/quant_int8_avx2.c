@@ -7,22 +7,7 @@
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-#define TARGET __attribute__((target("avx2,fma,f16c")))
-
-TARGET static inline float half_at(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return _cvtsh_ss(h);
-}
-
-TARGET static inline float hsum(__m256 s) {
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    q = _mm_add_ss(q, _mm_movehdup_ps(q));
-    return _mm_cvtss_f32(q);
-}
+#include "avx2_common.h"
 
 TARGET void vlm_quantize_x_q8(const float *x, long blocks, int8_t *xq, float *dx, float *xqsum, float *xsum) {
     const __m256 signBit = _mm256_set1_ps(-0.0f);
