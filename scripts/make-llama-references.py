@@ -21,7 +21,7 @@ tokenize.jsonl
 greedy.jsonl
     Header line {"meta": {...}}, then per prompt:
       {"prompt": ..., "prompt_ids": [...], "ids": [...], "text": ..., "stop": "eog"|"length",
-       "ids_source": "pieces"|"retokenized"}
+       "ids_source": "pieces"}
     Command (prompt passed as one argv element, so no shell quoting issues):
       llama-completion -m MODEL -p PROMPT -n 32 --temp 0 --seed 42 -t 2 -c 512 -b 512
           -no-cnv --no-display-prompt --no-escape -sp --no-warmup --log-jsonl
@@ -32,8 +32,9 @@ greedy.jsonl
     piece (one LOG call per token), is one JSON line on stdout, level "none" for generated
     text. Each piece is mapped back to its token id through the GGUF vocabulary (byte-level
     BPE: piece bytes are unique per token; -sp prints control tokens such as <|im_end|> as
-    their text). If some piece cannot be mapped (a partial UTF-8 sequence is replaced by U+FFFD
-    in the JSON) the ids come from re-tokenizing the text and "ids_source" says so.
+    their text). A piece that is a partial UTF-8 sequence is replaced by U+FFFD in the JSON and
+    cannot be mapped; the script then stops (a Chinese prompt "你好，" did this, so prompts whose
+    greedy output splits multi-byte characters across tokens are not used).
     Generation stops early at an end-of-generation token (<|im_end|>, <|endoftext|>); that
     token is included in "ids" and "stop" is "eog".
     llama-completion does not print logits or probabilities, so no top-2 logit gap is recorded.
@@ -61,7 +62,7 @@ PROMPTS = [
     "Water boils at",
     "In machine learning, a transformer is",
     "Hello, my name is",
-    "你好，",
+    "The largest planet in the solar system is",
     "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n",
     "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
     "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n",
@@ -203,8 +204,9 @@ def generate(bins, model, prompt, table, eog_ids):
     text = "".join(pieces)
     src = "pieces"
     if not ok or len(ids) != len(pieces):
-        ids = tokenize(bins, model, text)
-        src = "retokenized"
+        # a piece that is a partial UTF-8 sequence arrives as U+FFFD: ids cannot be recovered
+        # exactly (re-tokenizing the lossy text would be wrong), so such prompts are refused.
+        raise SystemExit("prompt %r: generated piece not mappable to one token id; pick another prompt" % prompt)
     assert len(ids) <= 32, (prompt, ids)
     stop = "eog" if ids and ids[-1] in eog_ids else "length"
     return ids, text, stop, src
