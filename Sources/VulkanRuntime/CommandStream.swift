@@ -129,9 +129,13 @@ public final class CommandStream: @unchecked Sendable {
     /// for (and orders) every other use of that buffer.
     public func copy(from source: VulkanBuffer, sourceOffset: Int = 0, to destination: VulkanBuffer,
                      destinationOffset: Int = 0, size: Int) throws {
-        precondition(sourceOffset >= 0 && destinationOffset >= 0 && size > 0
-                     && sourceOffset + size <= source.size && destinationOffset + size <= destination.size,
-                     "copy of \(size) bytes from offset \(sourceOffset) of \(source.size) to offset \(destinationOffset) of \(destination.size)")
+        guard sourceOffset >= 0, destinationOffset >= 0, size > 0,
+              size <= source.size - sourceOffset, size <= destination.size - destinationOffset else {
+            throw VulkanError.limitExceeded(
+                what: "a copy of \(size) bytes from offset \(sourceOffset) to offset \(destinationOffset)",
+                requested: size, limit: min(source.size - sourceOffset, destination.size - destinationOffset),
+                limitName: "buffer space after the offsets")
+        }
         try begin()
         try hazards([(source, .read), (destination, .write)])
         var region = VkBufferCopy(srcOffset: VkDeviceSize(sourceOffset), dstOffset: VkDeviceSize(destinationOffset),
@@ -160,7 +164,9 @@ public final class CommandStream: @unchecked Sendable {
 
     /// Writes bytes into a buffer, ordered after everything recorded so far.
     public func write(_ bytes: UnsafeRawBufferPointer, to buffer: VulkanBuffer) throws {
-        precondition(bytes.count <= buffer.size, "write of \(bytes.count) bytes into a \(buffer.size)-byte buffer")
+        guard bytes.count <= buffer.size else {
+            throw VulkanError.limitExceeded(what: "a write", requested: bytes.count, limit: buffer.size, limitName: "buffer size")
+        }
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         if let mapped = buffer.mapped {
             if isPending(buffer) { try submitAndWait() }
@@ -175,7 +181,9 @@ public final class CommandStream: @unchecked Sendable {
 
     /// Runs everything recorded so far, then copies the buffer's first `count` bytes out.
     public func read(_ buffer: VulkanBuffer, count: Int, into destination: UnsafeMutableRawPointer) throws {
-        precondition(count <= buffer.size, "read of \(count) bytes from a \(buffer.size)-byte buffer")
+        guard count >= 0, count <= buffer.size else {
+            throw VulkanError.limitExceeded(what: "a read", requested: count, limit: buffer.size, limitName: "buffer size")
+        }
         if let mapped = buffer.mapped {
             if isPending(buffer) { try submitAndWait() }
             destination.copyMemory(from: mapped, byteCount: count)

@@ -130,3 +130,23 @@ import VulkanLM
         #expect(try backend.read(Tensor(shape: [2, 2], dtype: .f32, storage: small.storage)) == [1, 2, 3, 4])
     }
 }
+
+/// The runtime's own API refuses out-of-range transfers with an error, not a crash.
+@Suite(.noValidationMessages) struct CommandStreamBoundsTests {
+    @Test func outOfRangeCopiesReadsAndWritesThrow() throws {
+        guard let backend = try TestVulkan.backend() else { return }
+        let device = backend.device
+        let stream = try CommandStream(device: device)
+        let small = try VulkanBuffer(device: device, size: 16, location: .device)
+        let large = try VulkanBuffer(device: device, size: 64, location: .device)
+        #expect(throws: VulkanError.self) { try stream.copy(from: large, to: small, size: 64) }
+        #expect(throws: VulkanError.self) { try stream.copy(from: small, sourceOffset: 12, to: large, size: 8) }
+        #expect(throws: VulkanError.self) { try stream.copy(from: small, sourceOffset: -4, to: large, size: 4) }
+        let bytes = [UInt8](repeating: 1, count: 32)
+        #expect(throws: VulkanError.self) { try bytes.withUnsafeBytes { try stream.write($0, to: small) } }
+        var out = [UInt8](repeating: 0, count: 32)
+        #expect(throws: VulkanError.self) { try out.withUnsafeMutableBytes { try stream.read(small, count: 32, into: $0.baseAddress!) } }
+        try stream.copy(from: small, to: large, size: 16)
+        try stream.submitAndWait()
+    }
+}
