@@ -8,6 +8,7 @@ import PackageDescription
 //   Kernels            GLSL compute shaders from Shaders/, compiled to SPIR-V at build time and embedded.
 //   Compute            Tensor, the Backend protocol, shape rules shared by every backend.
 //   Tokenizers         GPT-2 byte-level BPE and BERT WordPiece, exact to Hugging Face's.
+//                      Also reads the GGUF tokenizer metadata (depends on Formats), exact to llama.cpp.
 //   Formats            safetensors and GGUF (mmap), model folders, config.json → typed configs, shape checks.
 //   Models             BERT and GPT-2, written once against Backend.
 //   Generation         sampling, beam search, stop conditions, streaming.
@@ -35,8 +36,8 @@ let package = Package(
         .plugin(name: "EmbedShaders", capability: .buildTool()),
         .target(name: "Kernels", plugins: ["EmbedShaders"]),
         .target(name: "Compute"),
-        .target(name: "Tokenizers"),
         .target(name: "Formats"),
+        .target(name: "Tokenizers", dependencies: ["Formats"]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["vulkanlm", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "LlamaTests", dependencies: ["Tokenizers", "Formats"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "VulkanLM", "TestSupport"]),
     ]

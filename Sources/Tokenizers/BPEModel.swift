@@ -18,10 +18,23 @@ final class BPEModel: Sendable {
     private let cache = Mutex<[String: [Int]]>([:])
     private static let cacheLimit = 50_000
 
-    init(vocabulary: [String: Int], merges: [(String, String)], path: String) throws(TokenizerError) {
-        self.vocabulary = vocabulary
+    convenience init(vocabulary: [String: Int], merges: [(String, String)], path: String) throws(TokenizerError) {
         var tokens = [String?](repeating: nil, count: (vocabulary.values.max() ?? -1) + 1)
         for (token, id) in vocabulary { tokens[id] = token }
+        try self.init(vocabulary: vocabulary, tokens: tokens, merges: merges, path: path)
+    }
+
+    /// A vocabulary given as the token of each id (GGUF's `tokenizer.ggml.tokens`). A string that
+    /// appears more than once maps to its last id, as llama.cpp's `token_to_id` does.
+    convenience init(tokens: [String], merges: [(String, String)], path: String) throws(TokenizerError) {
+        var vocabulary: [String: Int] = [:]
+        vocabulary.reserveCapacity(tokens.count)
+        for (id, token) in tokens.enumerated() { vocabulary[token] = id }
+        try self.init(vocabulary: vocabulary, tokens: tokens, merges: merges, path: path)
+    }
+
+    private init(vocabulary: [String: Int], tokens: [String?], merges: [(String, String)], path: String) throws(TokenizerError) {
+        self.vocabulary = vocabulary
         self.tokens = tokens
 
         var table: [UInt64: Merge] = [:]

@@ -4,8 +4,26 @@ import FoundationEssentials
 /// `<|endoftext|>` are cut out of the text first, the rest is split by GPT-2's regex, each piece's
 /// UTF-8 bytes are spelled with the byte-level alphabet and merged by rank.
 public struct BPETokenizer: Tokenizer {
+    /// How added tokens are found in the text.
+    enum AddedTokenMatching: Sendable {
+        /// Hugging Face: leftmost match, the longest at a position.
+        case leftmostLongest
+        /// llama.cpp: the longest token first, every occurrence, then the next token.
+        case longestFirst
+    }
+
     private let model: BPEModel
     private let addedTokens: AddedTokens
+    private var addedTokenMatching = AddedTokenMatching.leftmostLongest
+    /// llama.cpp's "smollm"-style pre-tokenizer: every digit is a piece of its own.
+    private var splitsDigits = false
+
+    /// The beginning-of-sequence id the file names, if any.
+    public private(set) var bosTokenID: Int?
+    /// The end-of-sequence id the file names, if any.
+    public private(set) var eosTokenID: Int?
+    /// Whether `encode` prepends `bosTokenID` (GGUF `tokenizer.ggml.add_bos_token`).
+    public private(set) var addsBOS = false
 
     /// Loads `vocab.json` and `merges.txt` (the original GPT-2 files); `<|endoftext|>` is the
     /// special token when the vocabulary has it.
@@ -63,14 +81,39 @@ public struct BPETokenizer: Tokenizer {
         addedTokens.id(of: token) ?? model.vocabulary[token]
     }
 
+    /// Internal memberwise initializer, for loaders in this module (GGUF).
+    init(model: BPEModel, addedTokens: AddedTokens, addedTokenMatching: AddedTokenMatching,
+         splitsDigits: Bool, bosTokenID: Int?, eosTokenID: Int?, addsBOS: Bool) {
+        self.model = model
+        self.addedTokens = addedTokens
+        self.addedTokenMatching = addedTokenMatching
+        self.splitsDigits = splitsDigits
+        self.bosTokenID = bosTokenID
+        self.eosTokenID = eosTokenID
+        self.addsBOS = addsBOS
+    }
+
     public func encode(_ text: String) -> [Int] {
+        encode(text, addSpecial: true, parseSpecial: true)
+    }
+
+    /// `addSpecial`: prepend `bosTokenID` when `addsBOS` (llama.cpp's `add_special`).
+    /// `parseSpecial`: recognise special (control) tokens written in the text; when false only
+    /// tokens not marked special are (llama.cpp's `--no-parse-special`; for Hugging Face files,
+    /// `split_special_tokens=True`).
+    public func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int] {
         var ids: [Int] = []
-        for piece in addedTokens.split(text) {
+        if addSpecial, addsBOS, let bosTokenID { ids.append(bosTokenID) }
+        let pieces = switch addedTokenMatching {
+        case .leftmostLongest: addedTokens.split(text, includeSpecial: parseSpecial)
+        case .longestFirst: addedTokens.splitLongestFirst(text, includeSpecial: parseSpecial)
+        }
+        for piece in pieces {
             switch piece {
             case .token(let id):
                 ids.append(id)
             case .text(let text):
-                for word in GPT2PreTokenizer.split(text) {
+                for word in GPT2PreTokenizer.split(text, splitDigits: splitsDigits) {
                     ids.append(contentsOf: model.encode(word))
                 }
             }

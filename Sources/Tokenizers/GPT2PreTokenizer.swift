@@ -5,6 +5,12 @@
 /// Alternatives are tried in order and the first that matches wins (regex alternation, not
 /// longest match). `\p{L}`/`\p{N}` are the Unicode general categories L* and N*, `\s` is the
 /// White_Space property, as in the regex engines behind Hugging Face's `tokenizers`.
+///
+/// `splitDigits` is llama.cpp's "smollm" (also "starcoder", "refact", "command-r", "codeshell",
+/// "exaone", "minerva") pre-tokenizer: the text is first cut around every single `\p{N}` scalar and
+/// the GPT-2 regex then runs inside each part, so a digit is always a piece of its own, a space
+/// never joins the digit after it, and a whitespace run before a digit is not shortened by
+/// `\s+(?!\S)` (the part ends there).
 enum GPT2PreTokenizer {
     private enum Kind { case letter, number, whitespace, other }
 
@@ -31,7 +37,7 @@ enum GPT2PreTokenizer {
     }
 
     /// The pieces of `text`, in order; concatenated they give `text` back.
-    static func split(_ text: String) -> [Substring.UnicodeScalarView] {
+    static func split(_ text: String, splitDigits: Bool = false) -> [Substring.UnicodeScalarView] {
         let view = text.unicodeScalars
         let scalars = Array(view)
         let kinds = scalars.map(kind(of:))
@@ -41,7 +47,9 @@ enum GPT2PreTokenizer {
         var pieces: [Substring.UnicodeScalarView] = []
         var start = 0
         while start < scalars.count {
-            let end = matchEnd(scalars, kinds, from: start)
+            let end = splitDigits && kinds[start] == .number
+                ? start + 1
+                : matchEnd(scalars, kinds, from: start, splitDigits: splitDigits)
             pieces.append(view[indices[start]..<indices[end]])
             start = end
         }
@@ -49,7 +57,7 @@ enum GPT2PreTokenizer {
     }
 
     /// End (exclusive) of the match starting at `start`; always past `start`.
-    private static func matchEnd(_ s: [Unicode.Scalar], _ kinds: [Kind], from start: Int) -> Int {
+    private static func matchEnd(_ s: [Unicode.Scalar], _ kinds: [Kind], from start: Int, splitDigits: Bool) -> Int {
         let count = s.count
         func run(of kind: Kind, from i: Int) -> Int {
             var j = i
@@ -75,7 +83,9 @@ enum GPT2PreTokenizer {
             }
         }
         // ` ?\p{L}+`, ` ?\p{N}+`, ` ?[^\s\p{L}\p{N}]+`: an optional ASCII space, then a run.
-        let body = s[start] == " " && start + 1 < count && kinds[start + 1] != .whitespace ? start + 1 : start
+        // With `splitDigits` a number ends the part, so a space before a digit stands alone.
+        let body = s[start] == " " && start + 1 < count && kinds[start + 1] != .whitespace
+            && !(splitDigits && kinds[start + 1] == .number) ? start + 1 : start
         switch kinds[body] {
         case .letter: return run(of: .letter, from: body)
         case .number: return run(of: .number, from: body)
@@ -85,7 +95,8 @@ enum GPT2PreTokenizer {
         // `\s+(?!\S)`: the whitespace run, giving back its last character when a non-space follows
         // (so that character can lead the next word); `\s+` when the run is a single character.
         let end = run(of: .whitespace, from: start)
-        if end < count && end - start > 1 { return end - 1 }
+        let partEnds = end == count || (splitDigits && kinds[end] == .number)
+        if !partEnds && end - start > 1 { return end - 1 }
         return end
     }
 }

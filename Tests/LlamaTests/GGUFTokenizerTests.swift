@@ -1,0 +1,208 @@
+import Foundation
+import Formats
+import Testing
+@testable import Tokenizers
+
+/// The GGUF tokenizer against llama.cpp's `llama-tokenize` on SmolLM2-135M-Instruct
+/// (Fixtures/tokenize.jsonl; see Fixtures/README.md for how it was made).
+enum LlamaFixtures {
+    static let repositoryRoot: URL = URL(filePath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let directory = repositoryRoot.appending(path: "Tests/LlamaTests/Fixtures")
+
+    static var modelsDirectory: URL {
+        if let custom = ProcessInfo.processInfo.environment["VULKANLM_MODELS"], !custom.isEmpty {
+            return URL(filePath: custom)
+        }
+        return repositoryRoot.appending(path: ".cache/models")
+    }
+
+    static let smolLM2 = "smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+    /// The tokenizer of the fetched SmolLM2 GGUF; nil (with a printed skip, or a failure under
+    /// CI=true) when the file is missing.
+    static func smolLM2Tokenizer(sourceLocation: SourceLocation = #_sourceLocation) throws -> BPETokenizer? {
+        let path = modelsDirectory.appending(path: smolLM2).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            let reason = "\(path) is missing; run scripts/fetch-models.sh"
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record(Comment(rawValue: reason), sourceLocation: sourceLocation)
+            } else {
+                print("skipped: \(reason)")
+            }
+            return nil
+        }
+        return try loaded.get()
+    }
+
+    private static let loaded = Result { () throws -> BPETokenizer in
+        try BPETokenizer(gguf: GGUFFile(path: modelsDirectory.appending(path: smolLM2).path))
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let line: Int
+        let text: String
+        let ids: [Int]
+        let idsNoSpecial: [Int]
+        var testDescription: String { "line \(line): \(text.debugDescription.prefix(60))" }
+    }
+
+    struct Meta: Sendable {
+        let tokenizerModel: String
+        let tokenizerPre: String
+        let addBOS: Bool
+        let bosTokenID: Int
+        let eosTokenID: Int
+    }
+
+    static var lines: [[String: Any]] {
+        let data = (try? Data(contentsOf: directory.appending(path: "tokenize.jsonl"))) ?? Data()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+    }
+
+    static let lineCount = lines.count
+
+    static let meta: Meta? = {
+        guard let meta = lines.first?["meta"] as? [String: Any] else { return nil }
+        return Meta(tokenizerModel: meta["tokenizer_model"] as? String ?? "",
+                    tokenizerPre: meta["tokenizer_pre"] as? String ?? "",
+                    addBOS: meta["add_bos"] as? Bool ?? true,
+                    bosTokenID: meta["bos_token_id"] as? Int ?? -1,
+                    eosTokenID: meta["eos_token_id"] as? Int ?? -1)
+    }()
+
+    static let cases: [Case] = lines.dropFirst().enumerated().compactMap { index, object in
+        guard let text = object["text"] as? String, let ids = object["ids"] as? [Int],
+              let idsNoSpecial = object["ids_no_special"] as? [Int] else { return nil }
+        return Case(line: index + 2, text: text, ids: ids, idsNoSpecial: idsNoSpecial)
+    }
+}
+
+@Suite struct GGUFTokenizerTests {
+    @Test func fixtureIsComplete() throws {
+        #expect(LlamaFixtures.meta != nil)
+        #expect(LlamaFixtures.cases.count == LlamaFixtures.lineCount - 1)
+        #expect(LlamaFixtures.cases.count >= 150)
+    }
+
+    @Test func metadataMatchesTheHeader() throws {
+        guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer(), let meta = LlamaFixtures.meta else { return }
+        #expect(meta.tokenizerModel == "gpt2")
+        #expect(tokenizer.bosTokenID == meta.bosTokenID)
+        #expect(tokenizer.eosTokenID == meta.eosTokenID)
+        #expect(tokenizer.addsBOS == meta.addBOS)
+    }
+
+    /// `llama-tokenize` (parse-special on, its default).
+    @Test(arguments: LlamaFixtures.cases)
+    func idsMatchLlamaCpp(_ testCase: LlamaFixtures.Case) throws {
+        guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer() else { return }
+        #expect(tokenizer.encode(testCase.text) == testCase.ids)
+    }
+
+    /// `llama-tokenize --no-parse-special`.
+    @Test(arguments: LlamaFixtures.cases)
+    func idsMatchLlamaCppWithoutParseSpecial(_ testCase: LlamaFixtures.Case) throws {
+        guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer() else { return }
+        #expect(tokenizer.encode(testCase.text, addSpecial: true, parseSpecial: false) == testCase.idsNoSpecial)
+    }
+
+    @Test(arguments: LlamaFixtures.cases)
+    func decodeInvertsEncode(_ testCase: LlamaFixtures.Case) throws {
+        guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer() else { return }
+        #expect(tokenizer.decode(tokenizer.encode(testCase.text)) == testCase.text)
+        #expect(tokenizer.decode(tokenizer.encode(testCase.text, addSpecial: false, parseSpecial: false)) == testCase.text)
+    }
+
+    @Test func unsupportedModelIsAClearError() throws {
+        let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("llama")),
+            ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
+        ], name: "llama-model")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try GGUFFile(path: path)
+        #expect(throws: TokenizerError.unsupported(
+            path: path, reason: "tokenizer.ggml.model is \"llama\"; only \"gpt2\" (byte-level BPE) is implemented")) {
+            try BPETokenizer(gguf: file)
+        }
+    }
+
+    @Test func unsupportedPreTokenizerIsAClearError() throws {
+        let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("gpt2")),
+            ("tokenizer.ggml.pre", .string("llama-bpe")),
+            ("tokenizer.ggml.tokens", .strings(["a"])),
+            ("tokenizer.ggml.merges", .strings([])),
+        ], name: "llama-bpe")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try GGUFFile(path: path)
+        do {
+            _ = try BPETokenizer(gguf: file)
+            Issue.record("expected an error")
+        } catch {
+            guard case .unsupported(let errorPath, let reason) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
+            #expect(errorPath == path)
+            #expect(reason.contains("llama-bpe") && reason.contains("smollm"))
+        }
+    }
+
+    /// A tiny synthetic vocabulary: specials, digits split, user-defined tokens always matched.
+    @Test func syntheticVocabulary() throws {
+        // Byte-level alphabet for the bytes used, plus merged tokens.
+        let tokens = ["<|s|>", "<|s|>x", "a", "b", "ab", "Ġ", "1", "2", "Ġa", "<u>"]
+        let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("gpt2")),
+            ("tokenizer.ggml.pre", .string("smollm")),
+            ("tokenizer.ggml.tokens", .strings(tokens)),
+            ("tokenizer.ggml.merges", .strings(["a b", "Ġ a"])),
+            ("tokenizer.ggml.token_type", .int32s([3, 3, 1, 1, 1, 1, 1, 1, 1, 4])),
+            ("tokenizer.ggml.bos_token_id", .uint32(0)),
+            ("tokenizer.ggml.add_bos_token", .bool(true)),
+        ], name: "synthetic")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let tokenizer = try BPETokenizer(gguf: GGUFFile(path: path))
+        #expect(tokenizer.addsBOS && tokenizer.bosTokenID == 0 && tokenizer.eosTokenID == nil)
+        #expect(tokenizer.encode("ab a12") == [0, 4, 8, 6, 7])
+        // " 1": the space is not joined to the digit.
+        #expect(tokenizer.encode(" 1", addSpecial: false, parseSpecial: true) == [5, 6])
+        // Longest special first; user-defined tokens are matched even without parse-special.
+        #expect(tokenizer.encode("<|s|>x<u>", addSpecial: false, parseSpecial: true) == [1, 9])
+        #expect(tokenizer.decode([1, 9, 4]) == "<|s|>x<u>ab")
+    }
+}
+
+// MARK: - A minimal GGUF writer (metadata only, no tensors)
+
+enum TestValue {
+    case string(String), strings([String]), int32s([Int32]), uint32(UInt32), bool(Bool)
+}
+
+func writeGGUF(_ entries: [(String, TestValue)], name: String) throws -> String {
+    var bytes: [UInt8] = Array("GGUF".utf8)
+    func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    func str(_ s: String) { u64(UInt64(s.utf8.count)); bytes.append(contentsOf: s.utf8) }
+    u32(3)
+    u64(0)
+    u64(UInt64(entries.count))
+    for (key, value) in entries {
+        str(key)
+        switch value {
+        case .string(let s): u32(8); str(s)
+        case .strings(let list): u32(9); u32(8); u64(UInt64(list.count)); list.forEach(str)
+        case .int32s(let list): u32(9); u32(5); u64(UInt64(list.count)); list.forEach { u32(UInt32(bitPattern: $0)) }
+        case .uint32(let v): u32(4); u32(v)
+        case .bool(let v): u32(7); bytes.append(v ? 1 : 0)
+        }
+    }
+    while bytes.count % 32 != 0 { bytes.append(0) }
+    let path = FileManager.default.temporaryDirectory
+        .appending(path: "vulkanlm-\(name)-\(UUID().uuidString).gguf").path
+    try Data(bytes).write(to: URL(filePath: path))
+    return path
+}
