@@ -51,6 +51,25 @@ public protocol Backend: AnyObject, Sendable {
     /// y = a + b, same shapes.
     func add(_ a: Tensor, _ b: Tensor, into y: Tensor) throws
 
+    /// Llama's RMSNorm, row-wise over the last dimension: y = x / sqrt(mean(x²) + eps) · weight,
+    /// weight with as many elements as a row. y may be x.
+    func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float, into y: Tensor) throws
+    /// y = silu(gate) · up = gate / (1 + e^(−gate)) · up, elementwise, all three the same shape
+    /// (Llama's feed-forward gate). Finite for any finite gate (±100 included).
+    func swiGLU(gate: Tensor, up: Tensor, into y: Tensor) throws
+    /// Rotary position embedding of x [T, heads·headDim] (f32), row t at position `position + t`.
+    ///
+    /// llama.cpp's "normal" mode, the one it uses for LLaMA GGUF files: within each head, the
+    /// adjacent pair (2i, 2i+1) is rotated by the angle p · base^(−2i/headDim):
+    /// y₂ᵢ = x₂ᵢ·cos − x₂ᵢ₊₁·sin, y₂ᵢ₊₁ = x₂ᵢ·sin + x₂ᵢ₊₁·cos.
+    /// Hugging Face's Llama instead rotates the halves (i, i + headDim/2) ("rotate_half"); the
+    /// GGUF converter permutes the rows of the Q and K weights so that the adjacent-pair form on
+    /// GGUF weights gives the same attention scores. Q/K read from safetensors (un-permuted)
+    /// need that permutation before this op applies to them.
+    ///
+    /// In place (y is x) is allowed: the model rotates Q and K where they lie.
+    func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws
+
     /// Token embedding lookup: row `ids[i]` of `table` [vocab, dim] (f32 or f16) becomes row i of
     /// y [ids.count, dim] (f32). An id outside 0..<vocab is an `invalidArgument` error, checked
     /// before any work is recorded.

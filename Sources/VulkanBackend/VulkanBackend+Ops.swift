@@ -1,5 +1,10 @@
 import Compute
 import VulkanRuntime
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension VulkanBackend {
     /// Up to this many activation rows use the matrix-vector kernel (the decode path).
@@ -69,5 +74,40 @@ extension VulkanBackend {
     /// Elementwise kernels loop with a grid stride, so a bounded grid covers any size.
     func elementwiseGrid(_ count: Int) -> (x: Int, y: Int, z: Int) {
         grid(min((count + 255) / 256, 16_384))
+    }
+}
+
+extension VulkanBackend {
+    public func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float, into y: Tensor) throws {
+        let dims = try ShapeRules.rmsNorm(x, weight: weight, eps: eps, y: y)
+        let pipeline = try pipeline("rmsnorm", bindings: 3, pushWords: 3)
+        let op = "rmsNorm"
+        try dispatch(pipeline, [.init(try buffer(x, op: op), .read), .init(try buffer(weight, op: op), .read),
+                                .init(try buffer(y, op: op), .write)],
+                     push: [UInt32(dims.rows), UInt32(dims.columns), eps.bitPattern], groups: grid(dims.rows))
+    }
+
+    public func swiGLU(gate: Tensor, up: Tensor, into y: Tensor) throws {
+        let count = try ShapeRules.swiGLU(gate: gate, up: up, y: y)
+        let pipeline = try pipeline("swiglu", bindings: 3, pushWords: 1)
+        let op = "swiGLU"
+        try dispatch(pipeline, [.init(try buffer(gate, op: op), .read), .init(try buffer(up, op: op), .read),
+                                .init(try buffer(y, op: op), .write)],
+                     push: [UInt32(count)], groups: elementwiseGrid(count))
+    }
+
+    /// x and y may be the same tensor: the shader reads both elements of a pair before writing.
+    public func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws {
+        let dims = try ShapeRules.rope(x, heads: heads, headDim: headDim, position: position, base: base, y: y)
+        let pipeline = try pipeline("rope", bindings: 2, pushWords: 6)
+        // r = base^(−2/headDim) in double, handed over as two f32 words (see rope.comp).
+        let ratio = pow(Double(base), -2 / Double(headDim))
+        let ratioHi = Float(ratio), ratioLo = Float(ratio - Double(ratioHi))
+        let pairs = dims.rows * dims.width / 2
+        let op = "rope"
+        try dispatch(pipeline, [.init(try buffer(x, op: op), .read), .init(try buffer(y, op: op), .write)],
+                     push: [UInt32(pairs), UInt32(dims.width / 2), UInt32(headDim / 2), UInt32(position),
+                            ratioHi.bitPattern, ratioLo.bitPattern],
+                     groups: elementwiseGrid(pairs))
     }
 }

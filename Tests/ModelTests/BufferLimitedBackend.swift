@@ -49,6 +49,13 @@ final class BufferLimitedBackend: Backend {
         try base.gelu(x, approximation: approximation, into: y)
     }
     func add(_ a: Tensor, _ b: Tensor, into y: Tensor) throws { try base.add(a, b, into: y) }
+    func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float, into y: Tensor) throws {
+        try base.rmsNorm(x, weight: weight, eps: eps, into: y)
+    }
+    func swiGLU(gate: Tensor, up: Tensor, into y: Tensor) throws { try base.swiGLU(gate: gate, up: up, into: y) }
+    func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base ropeBase: Float, into y: Tensor) throws {
+        try base.rope(x, heads: heads, headDim: headDim, position: position, base: ropeBase, into: y)
+    }
     func embedding(ids: [Int32], table: Tensor, into y: Tensor) throws { try base.embedding(ids: ids, table: table, into: y) }
     func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool,
                    scale: Float, keyMask: Tensor?, into y: Tensor) throws {

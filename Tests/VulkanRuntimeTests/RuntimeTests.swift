@@ -7,7 +7,7 @@ import VulkanLM
 /// The runtime on a real Vulkan device (lavapipe in CI, with validation on).
 @Suite(.noValidationMessages) struct RuntimeTests {
     @Test func embedsEveryShaderAsSPIRV() throws {
-        #expect(Set(Kernels.names).isSuperset(of: ["matmul", "matvec", "softmax", "layernorm", "gelu", "add"]))
+        #expect(Set(Kernels.names).isSuperset(of: ["matmul", "matvec", "softmax", "layernorm", "gelu", "add", "rmsnorm", "swiglu", "rope"]))
         for name in Kernels.names {
             let words = try #require(Kernels.spirv(name))
             #expect(words.first == 0x0723_0203, "\(name) does not start with the SPIR-V magic number")
