@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanLM", "TestSupport", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["vulkanlm", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Compute", "TestSupport"]),
         .testTarget(name: "LlamaTests", dependencies: ["Tokenizers", "Formats"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "VulkanLM", "TestSupport"]),

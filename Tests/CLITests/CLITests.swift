@@ -1,33 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The `vulkanlm` executable as a user runs it.
 @Suite struct CLITests {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
     /// The binary built next to the test bundle.
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vulkanlm")
     }
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Output {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> ProcessOutput {
+        try Subprocess.run(executable, arguments, environment: extra)
     }
 
     @Test func devicesSaysWhatAutoPicksAndWhy() throws {

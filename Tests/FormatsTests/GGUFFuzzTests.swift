@@ -1,3 +1,4 @@
+import Compute
 import Testing
 @testable import Formats
 
@@ -5,18 +6,6 @@ import Testing
 /// self-consistent; a crash (or a huge allocation) here fails the whole run, which is the point.
 /// Parses from memory (the mmap path is covered by the other suites) to keep thousands of cases fast.
 @Suite struct GGUFFuzzTests {
-    /// Deterministic, so a failure reproduces (SplitMix64).
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     let layout = GGUFFixture.builder().layout()
 
     /// Parses and, on success, checks every promise the header makes and reads every tensor.
@@ -52,7 +41,7 @@ import Testing
     }
 
     @Test func byteFlipsInTheHeader() {
-        var generator = SeededGenerator(state: 1)
+        var generator = SplitMix64(seed: 1)
         var loaded = 0, refused = 0
         for _ in 0..<3000 {
             var bytes = layout.bytes
@@ -70,7 +59,7 @@ import Testing
     @Test func randomLengthsAndCounts() {
         // Overwrite 8 or 4 bytes at a random header position (lengths, counts, dims, offsets, tags)
         // with boundary values or plausible sizes.
-        var generator = SeededGenerator(state: 2)
+        var generator = SplitMix64(seed: 2)
         let interesting: [UInt64] = [0, 1, 3, 4, 8, 31, 32, 33, 255, 1 << 31, 1 << 32, 1 << 62, .max, .max - 7, UInt64(Int.max)]
         var loaded = 0, refused = 0
         for _ in 0..<3000 {
@@ -89,7 +78,7 @@ import Testing
     }
 
     @Test func truncationsAndExtensions() {
-        var generator = SeededGenerator(state: 3)
+        var generator = SplitMix64(seed: 3)
         var loaded = 0, refused = 0
         for _ in 0..<1000 {
             let length = Int.random(in: 0...layout.bytes.count, using: &generator)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Formats
 
 /// Model folders written by `scripts/make-random-checkpoints.py` in Hugging Face's layout must
@@ -12,13 +13,7 @@ import Testing
 
     @discardableResult
     static func run(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try Subprocess.run(arguments).status
     }
 
     struct Summary: Decodable {

@@ -1,22 +1,11 @@
 import Foundation
+import Compute
 import Testing
 @testable import Formats
 
 /// Mutated files must either fail with a `FormatError` or load into something self-consistent;
 /// a crash here fails the whole test run, which is the point.
 @Suite struct SafetensorsFuzzTests {
-    /// Deterministic, so a failure reproduces (SplitMix64).
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     let valid = safetensorsBytes([
         .f32("h.0.attn.c_attn.weight", [2, 3], [1, 2, 3, 4, 5, 6]),
         .f16("ln.weight", [4], [1, 2, 3, 4]),
@@ -69,7 +58,7 @@ import Testing
 
     @Test func randomByteFlips() throws {
         let directory = try TemporaryDirectory()
-        var random = SeededGenerator(state: 1)
+        var random = SplitMix64(seed: 1)
         let headerEnd = 8 + Int(valid[0]) + Int(valid[1]) << 8
         var loaded = 0
         for _ in 0..<2000 {
@@ -88,7 +77,7 @@ import Testing
 
     @Test func randomOffsetsShapesAndLengths() throws {
         let directory = try TemporaryDirectory()
-        var random = SeededGenerator(state: 2)
+        var random = SplitMix64(seed: 2)
         let interesting: [Int] = [0, 1, 2, 3, 4, 8, 12, 16, 24, 31, 32, 39, 40, 48, 100, -1, -8,
                                   Int.max, Int.min, Int.max - 3, 1 << 32, 1 << 62]
         func pick() -> Int {

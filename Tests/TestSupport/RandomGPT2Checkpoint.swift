@@ -18,7 +18,7 @@ public final class RandomGPT2Checkpoint: Sendable {
         return FileManager.default.fileExists(atPath: gpt2 + "/vocab.json") ? gpt2 : nil
     }
 
-    public static let pythonWithNumpy: Bool = (try? run(["python3", "-c", "import numpy"]).status) == 0
+    public static let pythonWithNumpy: Bool = (try? Subprocess.run(["python3", "-c", "import numpy"]).status) == 0
 
     public enum Unavailable: Error, CustomStringConvertible {
         case reason(String)
@@ -35,7 +35,7 @@ public final class RandomGPT2Checkpoint: Sendable {
             extra += ["--tokenizer", folder]
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gpt2-\(UUID().uuidString)").path
-        let result = try run(["python3", repositoryRoot + "/scripts/make-random-checkpoints.py", directory,
+        let result = try Subprocess.run(["python3", repositoryRoot + "/scripts/make-random-checkpoints.py", directory,
                               "--seed", String(seed), "--only", "gpt2", "--gpt2-dims", dims] + extra)
         guard result.status == 0 else {
             throw Unavailable.reason("make-random-checkpoints.py exited with \(result.status): \(result.stderr)")
@@ -54,19 +54,5 @@ public final class RandomGPT2Checkpoint: Sendable {
         if TestVulkan.isCI { throw Unavailable.reason(reason) }
         print("skipping: \(reason)")
         return nil
-    }
-
-    public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 }
