@@ -64,13 +64,42 @@ struct MatrixProduct {
     /// into one reusable f32 scratch buffer and goes through sgemm. The whole matrix is never
     /// inflated, and sgemm's speed is kept for prompts and encoders.
     func run(halves w: UnsafePointer<UInt16>, parallel: Parallel) {
+        let (k, n, native) = (self.k, self.n, nativeHalf)
+        gemmOverWidenedBlocks(parallel: parallel) { start, width, scratch, conversion in
+            let target = UncheckedSendable(scratch)
+            switch layout {
+            case .outIn:
+                // Rows start..<start+width of W[N,K] are contiguous.
+                let source = UncheckedSendable(w + start * k)
+                conversion.forEach(width, work: width * k) { rows in
+                    convertHalves(source.value + rows.lowerBound * k, to: target.value + rows.lowerBound * k,
+                                  count: rows.count * k, native: native)
+                }
+            case .inOut:
+                // Columns start..<start+width of W[K,N], gathered row by row into [K, width].
+                let source = UncheckedSendable(w + start)
+                conversion.forEach(k, work: width * k) { rows in
+                    for row in rows {
+                        convertHalves(source.value + row * n, to: target.value + row * width, count: width, native: native)
+                    }
+                }
+            }
+        }
+    }
+
+    /// y = x·W for weights sgemm cannot read as stored (f16, quantized blocks): for each block of
+    /// output columns, `widen(start, width, scratch, conversion)` writes those columns' weights
+    /// as f32 into one reusable scratch ([width, K] for `.outIn`, [K, width] for `.inOut`) and
+    /// sgemm consumes it. About 1 MiB of scratch: it stays in L2 while sgemm reads it, and each
+    /// block is wide enough for sgemm to run at speed. The whole matrix is never inflated.
+    func gemmOverWidenedBlocks(
+        parallel: Parallel,
+        widen: (_ start: Int, _ width: Int, _ scratch: UnsafeMutablePointer<Float>, _ conversion: Parallel) -> Void
+    ) {
         let beta = prepareOutput()
-        // About 1 MiB of scratch: it stays in L2 while sgemm reads it, and each block is wide
-        // enough for sgemm to run at speed.
         let block = min(n, max(16, (1 << 18) / k / 16 * 16))
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * k)
         defer { scratch.deallocate() }
-        let target = UncheckedSendable(scratch)
         // Widening costs about what sgemm spends on 32 rows of x. Below that it is most of the
         // work and is split across cores; above, sgemm dominates, and OpenBLAS's workers, still
         // spinning from the previous block, would fight Dispatch's for the cores (measured: f16
@@ -78,25 +107,8 @@ struct MatrixProduct {
         let conversion = m < 32 ? parallel : Parallel(threads: 1)
         for start in stride(from: 0, to: n, by: block) {
             let width = min(block, n - start)
-            switch layout {
-            case .outIn:
-                // Rows start..<start+width of W[N,K] are contiguous.
-                let source = UncheckedSendable(w + start * k)
-                conversion.forEach(width, work: width * k) { rows in
-                    convertHalves(source.value + rows.lowerBound * k, to: target.value + rows.lowerBound * k,
-                                  count: rows.count * k, native: nativeHalf)
-                }
-                gemm(scratch, ldb: k, columns: width, into: y + start, beta: beta)
-            case .inOut:
-                // Columns start..<start+width of W[K,N], gathered row by row into [K, width].
-                let source = UncheckedSendable(w + start)
-                conversion.forEach(k, work: width * k) { rows in
-                    for row in rows {
-                        convertHalves(source.value + row * n, to: target.value + row * width, count: width, native: nativeHalf)
-                    }
-                }
-                gemm(scratch, ldb: width, columns: width, into: y + start, beta: beta)
-            }
+            widen(start, width, scratch, conversion)
+            gemm(scratch, ldb: layout == .outIn ? k : width, columns: width, into: y + start, beta: beta)
         }
     }
 

@@ -25,25 +25,14 @@ extension MatrixProduct {
     /// Several rows of x (prompts): blocks of W's rows are dequantized into one reusable f32
     /// scratch and go through sgemm, like the f16 path.
     func run(quantized w: UnsafeRawPointer, type: DType, parallel: Parallel) {
-        let beta = prepareOutput()
         let blocks = QuantizedBlocks(type: type, native: nativeHalf)
-        let rowBytes = k / 32 * type.blockBytes
-        // About 1 MiB of scratch, as for f16: it stays in L2 while sgemm reads it.
-        let block = min(n, max(16, (1 << 18) / k / 16 * 16))
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * k)
-        defer { scratch.deallocate() }
-        let target = UncheckedSendable(scratch)
-        // Threaded dequantizing only where it is most of the work (see the f16 path).
-        let conversion = m < 32 ? parallel : Parallel(threads: 1)
-        for start in stride(from: 0, to: n, by: block) {
-            let width = min(block, n - start)
-            let source = UncheckedSendable(w + start * rowBytes)
-            let k = self.k
+        let k = self.k, rowBytes = k / 32 * type.blockBytes
+        gemmOverWidenedBlocks(parallel: parallel) { start, width, scratch, conversion in
+            let source = UncheckedSendable(w + start * rowBytes), target = UncheckedSendable(scratch)
             conversion.forEach(width, work: width * k) { rows in
                 blocks.dequantize(source.value + rows.lowerBound * rowBytes, to: target.value + rows.lowerBound * k,
                                   blocks: rows.count * k / 32)
             }
-            gemm(scratch, ldb: k, columns: width, into: y + start, beta: beta)
         }
     }
 }
