@@ -1,6 +1,7 @@
 #version 450
 // Fused multi-head attention for one sequence: one workgroup per (query row, head).
-// Q, Y are [T, H·D]; K, V are [S_max, H·D] of which the first keyLength rows are used.
+// Q, Y are [T, H·D]; K, V are [S_max, G·D] of which the first keyLength rows are used; query
+// head h reads K/V head h / (H/G) (grouped-query attention when G < H).
 //
 // Keys are taken in blocks of BLOCK: the block's scores go to shared memory (each key row is
 // read once), then become softmax weights against the running maximum, then weight the value
@@ -20,7 +21,7 @@ layout(std430, binding = 2) readonly buffer VBuffer { float V[]; };
 layout(std430, binding = 3) readonly buffer MaskBuffer { float keyMask[]; };
 layout(std430, binding = 4) buffer YBuffer { float Y[]; };
 layout(push_constant) uniform Push {
-    uint queries; uint keyLength; uint heads; uint headDim; float scale; uint causal; uint hasMask;
+    uint queries; uint keyLength; uint heads; uint headDim; float scale; uint causal; uint hasMask; uint keyHeads;
 } p;
 
 #include "grid.glsl"
@@ -64,8 +65,8 @@ void main() {
     if (row >= p.queries * p.heads) return; // uniform across the workgroup
     const uint t = gl_LocalInvocationID.x;
     const uint query = row / p.heads, head = row - query * p.heads;
-    const uint D = p.headDim, width = p.heads * D;
-    const uint qBase = query * width + head * D, column = head * D;
+    const uint D = p.headDim, width = p.heads * D, keyWidth = p.keyHeads * D;
+    const uint qBase = query * width + head * D, column = (head / (p.heads / p.keyHeads)) * D;
     // Query t is position keyLength − T + t of the sequence (the host checked keyLength ≥ T).
     const uint visible = p.causal != 0u ? p.keyLength - p.queries + query + 1u : p.keyLength;
 
@@ -89,7 +90,7 @@ void main() {
         for (uint j = start + t; j < end; j += 256) {
             float score = MASKED;
             if (p.hasMask == 0u || keyMask[j] != 0.0) {
-                const uint kBase = j * width + column;
+                const uint kBase = j * keyWidth + column;
                 float dot = 0.0;
                 if (cached) for (uint d = 0; d < D; d++) dot = fma(queryCache[d], K[kBase + d], dot);
                 else for (uint d = 0; d < D; d++) dot = fma(Q[qBase + d], K[kBase + d], dot);
@@ -118,7 +119,7 @@ void main() {
         if (cached) {
             float acc = 0.0;
             if (slice < slices) {
-                for (uint j = start + slice; j < end; j += slices) acc = fma(weights[j - start], V[j * width + column + lane], acc);
+                for (uint j = start + slice; j < end; j += slices) acc = fma(weights[j - start], V[j * keyWidth + column + lane], acc);
             }
             reduction[t] = acc;
             barrier();
@@ -131,7 +132,7 @@ void main() {
         } else {
             for (uint d = t; d < D; d += 256) {
                 float acc = 0.0;
-                for (uint j = start; j < end; j++) acc = fma(weights[j - start], V[j * width + column + d], acc);
+                for (uint j = start; j < end; j++) acc = fma(weights[j - start], V[j * keyWidth + column + d], acc);
                 Y[qBase + d] = first ? acc : fma(Y[qBase + d], correction, acc);
             }
         }

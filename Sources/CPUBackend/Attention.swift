@@ -7,9 +7,9 @@ import Darwin
 #endif
 
 extension CPUBackend {
-    /// Per head: scores = scale · Q_h · K_hᵀ by sgemm, masked softmax of each score row, then
-    /// Y_h = P · V_h by sgemm. Q_h, K_h, V_h and Y_h are column slices of the [rows, H·D]
-    /// tensors, passed to BLAS as strided views (leading dimension H·D), never copied.
+    /// Per head: scores = scale · Q_h · K_gᵀ by sgemm, masked softmax of each score row, then
+    /// Y_h = P · V_g by sgemm (g the K/V head of query head h). Q_h, K_g, V_g and Y_h are column
+    /// slices of the row-major tensors, passed to BLAS as strided views, never copied.
     /// Heads run in parallel; each writes only its own columns of y.
     public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool,
                           scale: Float, keyMask: Tensor?, into y: Tensor) throws {
@@ -54,14 +54,14 @@ private struct AttentionPlan {
     var blockRows: Int { max(1, min(dims.queries, (1 << 22) / dims.keyLength)) }
 
     func run(head: Int, queries rows: Range<Int>, scores: UnsafeMutablePointer<Float>) {
-        let (s, d, w) = (dims.keyLength, dims.headDim, Int32(dims.width))
-        let column = head * d, count = rows.count
+        let (s, d, w, kw) = (dims.keyLength, dims.headDim, Int32(dims.width), Int32(dims.keyWidth))
+        let column = head * d, keyColumn = dims.keyHead(of: head) * d, count = rows.count
         let q = query + rows.lowerBound * dims.width + column, y = output + rows.lowerBound * dims.width + column
         // Some OpenBLAS versions scale C by beta even when beta is 0 (the one-row path), which
         // turns stale NaNs into NaN results; clear C first.
         scores.update(repeating: 0, count: count * s)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(s), Int32(d),
-                    scale, q, w, key + column, w, 0, scores, Int32(s))
+                    scale, q, w, key + keyColumn, kw, 0, scores, Int32(s))
         for (index, row) in rows.enumerated() {
             // Query t is position keyLength − T + t of the sequence and sees keys up to it.
             let visible = causal ? s - dims.queries + row + 1 : s
@@ -69,7 +69,7 @@ private struct AttentionPlan {
         }
         for index in 0..<count { (y + index * dims.width).update(repeating: 0, count: d) }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(d), Int32(s),
-                    1, scores, Int32(s), value + column, w, 0, y, w)
+                    1, scores, Int32(s), value + keyColumn, kw, 0, y, w)
     }
 }
 

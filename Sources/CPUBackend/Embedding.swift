@@ -10,7 +10,11 @@ extension CPUBackend {
             switch table.dtype {
             case .f32: output.update(from: source.floats + start, count: dims.dim)
             case .f16: convertHalves(source.halves + start, to: output, count: dims.dim, native: nativeHalf)
-            case .q8_0, .q4_0, .q4_1: return // refused by ShapeRules.embedding
+            case .q8_0, .q4_0, .q4_1:
+                // A row holds whole blocks (dim is a multiple of 32, checked at creation).
+                let blocks = dims.dim / table.dtype.blockSize
+                QuantizedBlocks(type: table.dtype, native: nativeHalf)
+                    .dequantize(source.bytes + Int(id) * blocks * table.dtype.blockBytes, to: output, blocks: blocks)
             }
         }
     }

@@ -70,15 +70,17 @@ public protocol Backend: AnyObject, Sendable {
     /// In place (y is x) is allowed: the model rotates Q and K where they lie.
     func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws
 
-    /// Token embedding lookup: row `ids[i]` of `table` [vocab, dim] (f32 or f16) becomes row i of
-    /// y [ids.count, dim] (f32). An id outside 0..<vocab is an `invalidArgument` error, checked
+    /// Token embedding lookup: row `ids[i]` of `table` [vocab, dim] (any dtype: quantized rows,
+    /// such as a GGUF Q8_0 `token_embd`, are dequantized) becomes row i of y [ids.count, dim] (f32). An id outside 0..<vocab is an `invalidArgument` error, checked
     /// before any work is recorded.
     func embedding(ids: [Int32], table: Tensor, into y: Tensor) throws
     /// Fused multi-head scaled-dot-product attention for one sequence.
     ///
-    /// query [T, H·D]; key and value [S_max, H·D], of which the first `keyLength` rows are used
+    /// query [T, H·D]; key and value [S_max, G·D], of which the first `keyLength` rows are used
     /// (a KV cache: S_max ≥ keyLength ≥ 1); y [T, H·D]. For each head, scores = scale · q·k,
-    /// softmax over the keys, then the weighted sum of the value rows.
+    /// softmax over the keys, then the weighted sum of the value rows. G = H is plain multi-head
+    /// attention; G < H (G dividing H) is grouped-query attention, query head h reading K/V
+    /// head h / (H/G), as Llama's n_head_kv does.
     /// - `causal`: query t sees keys 0...(keyLength − T + t), which needs keyLength ≥ T (the
     ///   queries are the last T positions of the sequence).
     /// - `keyMask`: f32 with at least `keyLength` elements; 0 marks a padding key (zero weight),

@@ -12,8 +12,6 @@ extension ShapeRules {
             throw ComputeError.shapeMismatch(op: op, detail: "table \(table.shapeDescription) must be 2-D [vocab, dim]")
         }
         try f32(op, y)
-        // Quantized tables (GGUF token embeddings) are not read here yet.
-        try valueCreation(dtype: table.dtype, name: table.name, op: op)
         let (vocab, dim) = (table.shape[0], table.shape[1])
         guard y.lastDimension == dim, y.rowCount == ids.count else {
             throw ComputeError.shapeMismatch(
@@ -67,6 +65,12 @@ extension ShapeRules {
     public struct AttentionDims: Sendable, Equatable {
         /// Query rows (T), keys used (S), heads (H), head size (D), row width H·D.
         public let queries, keyLength, heads, headDim, width: Int
+        /// Heads of K and V (G, dividing H); query head h reads K/V head h / (H / G).
+        public let keyHeads: Int
+        /// Row width of K and V: G·D.
+        public var keyWidth: Int { keyHeads * headDim }
+        /// The K/V head that query head `head` reads.
+        public func keyHead(of head: Int) -> Int { head / (heads / keyHeads) }
     }
 
     public static func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool,
@@ -79,9 +83,14 @@ extension ShapeRules {
         guard width % heads == 0 else {
             throw ComputeError.shapeMismatch(op: op, detail: "query \(query.shapeDescription) width \(width) is not a multiple of \(heads) heads")
         }
-        guard key.lastDimension == width, value.shape == key.shape else {
+        // Grouped-query attention: K and V may hold fewer heads than Q (Llama's n_head_kv), each
+        // shared by heads / keyHeads consecutive query heads.
+        let headDim = width / heads, keyWidth = key.lastDimension
+        guard value.shape == key.shape, keyWidth >= headDim, keyWidth % headDim == 0,
+              heads % (keyWidth / headDim) == 0 else {
             throw ComputeError.shapeMismatch(
-                op: op, detail: "key \(key.shapeDescription) and value \(value.shapeDescription) must be equal and \(width) wide like query \(query.shapeDescription)")
+                op: op, detail: "key \(key.shapeDescription) and value \(value.shapeDescription) must be equal, with a width of "
+                    + "k·\(headDim) for k heads dividing the \(heads) query heads of \(query.shapeDescription)")
         }
         guard y.shape == query.shape else {
             throw ComputeError.shapeMismatch(op: op, detail: "output \(y.shapeDescription) differs from query \(query.shapeDescription)")
@@ -107,6 +116,7 @@ extension ShapeRules {
         for input in [query, key, value] + (keyMask.map { [$0] } ?? []) where input.storage === y.storage {
             throw ComputeError.invalidArgument(op: op, detail: "output \(y.name) shares storage with \(input.name)")
         }
-        return AttentionDims(queries: queries, keyLength: keyLength, heads: heads, headDim: width / heads, width: width)
+        return AttentionDims(queries: queries, keyLength: keyLength, heads: heads, headDim: headDim, width: width,
+                             keyHeads: keyWidth / headDim)
     }
 }

@@ -27,9 +27,9 @@ extension VulkanBackend {
             .init(queryBuffer, .read), .init(try buffer(key, op: op), .read), .init(try buffer(value, op: op), .read),
             .init(maskBuffer, .read), .init(try buffer(y, op: op), .readWrite),
         ]
-        let pipeline = try pipeline("attention", bindings: 5, pushWords: 7, specialization: [UInt32(attentionBlock)])
+        let pipeline = try pipeline("attention", bindings: 5, pushWords: 8, specialization: [UInt32(attentionBlock)])
         let push = [UInt32(dims.queries), UInt32(dims.keyLength), UInt32(dims.heads), UInt32(dims.headDim),
-                    scale.bitPattern, causal ? 1 : 0, keyMask == nil ? 0 : 1]
+                    scale.bitPattern, causal ? 1 : 0, keyMask == nil ? 0 : 1, UInt32(dims.keyHeads)]
         try dispatch(pipeline, bindings, push: push, groups: grid(dims.queries * dims.heads))
     }
 }

@@ -5,7 +5,7 @@ extension VulkanBackend {
     public func embedding(ids: [Int32], table: Tensor, into y: Tensor) throws {
         let dims = try ShapeRules.embedding(ids: ids, table: table, y: y)
         let tableBuffer = try buffer(table, op: "embedding"), yBuffer = try buffer(y, op: "embedding")
-        let pipeline = try pipeline("embedding", bindings: 3, pushWords: 2, specialization: [table.dtype == .f16 ? 1 : 0])
+        let pipeline = try pipeline("embedding", bindings: 3, pushWords: 2, specialization: [table.dtype == .f16 ? 1 : 0, Self.quantConstant(table.dtype)])
         // A fresh buffer per call: the command stream keeps it alive until the lookup has run,
         // so calls recorded back to back (or from several threads) never overwrite each
         // other's ids. It costs one small allocation per call, once per decode step.

@@ -29,7 +29,7 @@ extension VulkanBackend {
         }
     }
 
-    /// The QUANT specialization constant of matvec.comp and matmul.comp (quant.glsl).
+    /// The QUANT specialization constant of matvec.comp, matmul.comp and embedding.comp (quant.glsl).
     static func quantConstant(_ dtype: DType) -> UInt32 {
         switch dtype {
         case .f32, .f16: 0

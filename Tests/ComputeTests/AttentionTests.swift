@@ -6,6 +6,8 @@ struct AttentionCase: Sendable, CustomStringConvertible {
     enum Mask: Sendable { case none, paddedTail(Int), maskedHead(Int), everything }
 
     let queries, keyLength, heads, headDim: Int
+    /// K/V heads (grouped-query attention when fewer than `heads`); nil: as many as `heads`.
+    var keyHeads: Int? = nil
     var causal = false
     var scale: Float = 0.125
     var mask = Mask.none
@@ -17,7 +19,7 @@ struct AttentionCase: Sendable, CustomStringConvertible {
     var cacheRows: Int { keyLength + 3 }
 
     var description: String {
-        "T=\(queries) S=\(keyLength) H=\(heads) D=\(headDim)\(causal ? " causal" : "") scale=\(scale) \(mask)\(hostile ? " hostile" : "")"
+        "T=\(queries) S=\(keyLength) H=\(heads)\(keyHeads.map { " G=\($0)" } ?? "") D=\(headDim)\(causal ? " causal" : "") scale=\(scale) \(mask)\(hostile ? " hostile" : "")"
     }
 
     static let all: [AttentionCase] = {
@@ -44,6 +46,15 @@ struct AttentionCase: Sendable, CustomStringConvertible {
             AttentionCase(queries: 9, keyLength: 9, heads: 12, headDim: 64, mask: .paddedTail(3)),
             AttentionCase(queries: 4, keyLength: 6, heads: 3, headDim: 8, causal: true, mask: .maskedHead(4)),
             AttentionCase(queries: 2, keyLength: 5, heads: 3, headDim: 8, mask: .everything),
+        ]
+        // Grouped-query attention (Llama's n_head_kv < n_head): SmolLM2's 9 heads over 3 K/V
+        // heads, multi-query (one K/V head), and odd groupings, decode and prefill.
+        cases += [
+            AttentionCase(queries: 1, keyLength: 37, heads: 9, headDim: 64, keyHeads: 3, causal: true),
+            AttentionCase(queries: 13, keyLength: 13, heads: 9, headDim: 64, keyHeads: 3, causal: true),
+            AttentionCase(queries: 4, keyLength: 11, heads: 6, headDim: 5, keyHeads: 1, causal: true, scale: 0.4),
+            AttentionCase(queries: 3, keyLength: 2100, heads: 4, headDim: 8, keyHeads: 2, causal: true, scale: 0.3),
+            AttentionCase(queries: 2, keyLength: 6, heads: 4, headDim: 8, keyHeads: 2, mask: .maskedHead(3)),
         ]
         // Hostile magnitudes.
         cases += [
@@ -76,20 +87,20 @@ struct AttentionCase: Sendable, CustomStringConvertible {
 func attention(_ test: Case<AttentionCase>) throws {
     let backend = test.backend, c = test.parameters
     var random = TestRandom()
-    let width = c.heads * c.headDim
+    let width = c.heads * c.headDim, keyWidth = (c.keyHeads ?? c.heads) * c.headDim
     func inputs(_ count: Int) -> [Float] {
         c.hostile ? random.values(count, scale: 4.49).map { $0.rounded() } : random.values(count)
     }
     let queryValues = inputs(c.queries * width)
-    let unused = [Float](repeating: .nan, count: (c.cacheRows - c.keyLength) * width)
-    let keyValues = inputs(c.keyLength * width) + unused
-    let valueValues = random.values(c.keyLength * width) + unused
+    let unused = [Float](repeating: .nan, count: (c.cacheRows - c.keyLength) * keyWidth)
+    let keyValues = inputs(c.keyLength * keyWidth) + unused
+    let valueValues = random.values(c.keyLength * keyWidth) + unused
     // The mask is longer than keyLength too, with garbage past it.
     let maskValues = c.maskValues(count: c.keyLength).map { $0 + [Float.nan, 7] }
 
     let query = try backend.tensor(queryValues, shape: [c.queries, width], dtype: .f32, name: "query")
-    let key = try backend.tensor(keyValues, shape: [c.cacheRows, width], dtype: .f32, name: "key")
-    let value = try backend.tensor(valueValues, shape: [c.cacheRows, width], dtype: .f32, name: "value")
+    let key = try backend.tensor(keyValues, shape: [c.cacheRows, keyWidth], dtype: .f32, name: "key")
+    let value = try backend.tensor(valueValues, shape: [c.cacheRows, keyWidth], dtype: .f32, name: "value")
     let mask = try maskValues.map { try backend.tensor($0, shape: [$0.count], dtype: .f32, name: "mask") }
     let y = try backend.poisoned(shape: [c.queries, width])
     try backend.attention(query: query, key: key, value: value, heads: c.heads, keyLength: c.keyLength,
@@ -97,7 +108,8 @@ func attention(_ test: Case<AttentionCase>) throws {
     let result = try backend.read(y)
 
     let reference = attentionReference(query: queryValues, key: keyValues, value: valueValues, queries: c.queries,
-                                       keyLength: c.keyLength, heads: c.heads, headDim: c.headDim, causal: c.causal,
+                                       keyLength: c.keyLength, heads: c.heads, keyHeads: c.keyHeads, headDim: c.headDim,
+                                       causal: c.causal,
                                        scale: c.scale, mask: maskValues)
     #expect(result.allSatisfy { $0.isFinite }, "\(random)")
     #expect(relativeError(result, reference) <= 1e-4, "\(random)")

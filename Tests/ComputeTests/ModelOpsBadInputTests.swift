@@ -82,6 +82,14 @@ func attentionRejectsBadInput(_ test: Case<String>) throws {
         let narrow = try b.empty(shape: [4, 4], dtype: .f32, name: "narrow")
         try attend(q, narrow, v, into: y)
     }
+    expectError(.shapeMismatch, "K/V heads that do not divide the query heads") {
+        let three = try b.empty(shape: [4, 9], dtype: .f32, name: "threeHeads")
+        try attend(q, three, three, into: y)
+    }
+    expectError(.shapeMismatch, "key wider than the query") {
+        let wide = try b.empty(shape: [4, 12], dtype: .f32, name: "wide")
+        try attend(q, wide, wide, into: y)
+    }
     expectError(.shapeMismatch, "value rows ≠ key rows") {
         let short = try b.empty(shape: [3, 6], dtype: .f32, name: "short")
         try attend(q, k, short, into: y)
