@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["vulkanlm", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Compute", "TestSupport"]),
-        .testTarget(name: "LlamaTests", dependencies: ["Tokenizers", "Formats"], exclude: ["Fixtures"]),
+        .testTarget(name: "LlamaTests", dependencies: ["Tokenizers", "Formats", "Models", "Generation", "CPUBackend", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "VulkanLM", "TestSupport"]),
     ]

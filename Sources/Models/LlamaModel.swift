@@ -1,0 +1,170 @@
+import Compute
+import Formats
+import Synchronization
+
+/// A Llama-family decoder (Llama 2/3, SmolLM2, TinyLlama, …) loaded from a GGUF file, as a
+/// next-token predictor with a KV cache. Weights keep the file's types (Q4_1 stays Q4_1 and is
+/// dequantized inside the kernels); activations and the cache stay on the backend, and each
+/// call reads back one row of logits.
+public final class LlamaModel: CausalLanguageModel {
+    public struct Options: Sendable {
+        /// Positions the KV cache holds; nil: the model's trained context (`llama.context_length`).
+        public var contextLength: Int?
+        /// Most prompt tokens run through the layers at once (llama.cpp's ubatch); longer
+        /// prompts are split, which bounds the activations' memory.
+        public var batchSize: Int
+
+        public init(contextLength: Int? = nil, batchSize: Int = 512) {
+            self.contextLength = contextLength
+            self.batchSize = batchSize
+        }
+    }
+
+    public let config: LlamaConfig
+    public let backend: any Backend
+    public let contextLength: Int
+    private let batchSize: Int
+    private let weights: LlamaWeights
+    private let activations: LlamaActivations
+    private let cache: LlamaKVCache
+    /// Tokens in the cache; the lock also serialises forward passes (they share scratch tensors).
+    private let position = Mutex(0)
+
+    public var vocabularySize: Int { config.vocabularySize }
+    public var cachedTokens: Int { position.withLock { $0 } }
+
+    public init(gguf: GGUFFile, backend: any Backend, options: Options = Options()) throws {
+        let config = try LlamaConfig(gguf: gguf)
+        let context = options.contextLength ?? config.contextLength
+        guard context >= 1, context <= config.contextLength else {
+            throw ModelError.invalidArgument(
+                "context length \(context) must be in 1...\(config.contextLength) (llama.context_length of \(gguf.path))")
+        }
+        guard options.batchSize >= 1 else {
+            throw ModelError.invalidArgument("batch size must be ≥ 1, got \(options.batchSize)")
+        }
+        self.config = config
+        self.backend = backend
+        contextLength = context
+        batchSize = min(options.batchSize, context)
+        weights = try LlamaWeights(gguf: gguf, config: config, backend: backend)
+        activations = try LlamaActivations(backend: backend, config: config, rows: batchSize)
+        cache = try LlamaKVCache(backend: backend, layers: config.layers, rows: context,
+                                 width: config.keyValueHeads * config.headDimension)
+    }
+
+    public convenience init(path: String, backend: any Backend, options: Options = Options()) throws {
+        try self.init(gguf: try GGUFFile(path: path), backend: backend, options: options)
+    }
+
+    public func reset() {
+        position.withLock { $0 = 0 }
+    }
+
+    public func nextTokenLogits(appending tokens: [Int]) throws -> [Float] {
+        guard !tokens.isEmpty else { throw ModelError.emptySequence(index: 0) }
+        if let index = tokens.firstIndex(where: { $0 < 0 || $0 >= config.vocabularySize }) {
+            throw ModelError.tokenOutOfRange(sequence: 0, position: index, id: tokens[index],
+                                             vocabularySize: config.vocabularySize)
+        }
+        return try position.withLock { position in
+            let end = position + tokens.count
+            guard end <= contextLength else {
+                throw ModelError.contextOverflow(tokens: end, limit: contextLength)
+            }
+            let ids = tokens.map(Int32.init)
+            for first in stride(from: 0, to: ids.count, by: batchSize) {
+                let chunk = Array(ids[first..<min(first + batchSize, ids.count)])
+                try forward(chunk, start: position + first, logits: first + chunk.count == ids.count)
+            }
+            let logits = try backend.read(activations.logits)
+            position = end
+            return logits
+        }
+    }
+
+    /// Records the layers over `ids` at positions start..<start+T, appending their keys and
+    /// values to the cache; with `logits`, the last position's logits go to `activations.logits`.
+    private func forward(_ ids: [Int32], start: Int, logits: Bool) throws {
+        let count = ids.count, c = config, a = activations
+        let d = c.headDimension, kvWidth = c.keyValueHeads * d
+        let x = a.residual.rows(count), x2 = a.residualAfterAttention.rows(count), normed = a.normed.rows(count)
+        let query = a.query.rows(count), key = a.key.rows(count), value = a.value.rows(count)
+        let attended = a.attended.rows(count), projected = a.projected.rows(count)
+        let gate = a.gate.rows(count), up = a.up.rows(count), activated = a.activated.rows(count)
+        let scale = 1 / Float(d).squareRoot()
+
+        try backend.embedding(ids: ids, table: weights.tokenEmbedding, into: x)
+        for (layer, w) in weights.layers.enumerated() {
+            try backend.rmsNorm(x, weight: w.attentionNorm, eps: c.rmsEpsilon, into: normed)
+            try backend.matmul(normed, weight: w.query, layout: .outIn, bias: nil, into: query)
+            try backend.matmul(normed, weight: w.key, layout: .outIn, bias: nil, into: key)
+            try backend.matmul(normed, weight: w.value, layout: .outIn, bias: nil, into: value)
+            try backend.rope(query, heads: c.heads, headDim: d, position: start, base: c.ropeBase, into: query)
+            try backend.rope(key, heads: c.keyValueHeads, headDim: d, position: start, base: c.ropeBase, into: key)
+            try backend.copy(key, into: cache.keys[layer], destinationOffset: start * kvWidth)
+            try backend.copy(value, into: cache.values[layer], destinationOffset: start * kvWidth)
+            try backend.attention(query: query, key: cache.keys[layer], value: cache.values[layer], heads: c.heads,
+                                  keyLength: start + count, causal: true, scale: scale, keyMask: nil, into: attended)
+            try backend.matmul(attended, weight: w.output, layout: .outIn, bias: nil, into: projected)
+            try backend.add(x, projected, into: x2)
+
+            try backend.rmsNorm(x2, weight: w.feedForwardNorm, eps: c.rmsEpsilon, into: normed)
+            try backend.matmul(normed, weight: w.gate, layout: .outIn, bias: nil, into: gate)
+            try backend.matmul(normed, weight: w.up, layout: .outIn, bias: nil, into: up)
+            try backend.swiGLU(gate: gate, up: up, into: activated)
+            try backend.matmul(activated, weight: w.down, layout: .outIn, bias: nil, into: projected)
+            try backend.add(x2, projected, into: x)
+        }
+        guard logits else { return }
+        // Only the last position's logits are needed: pick its row (a row gather), then the
+        // final norm and the LM head on that one row.
+        try backend.embedding(ids: [Int32(count - 1)], table: x, into: a.lastHidden)
+        try backend.rmsNorm(a.lastHidden, weight: weights.outputNorm, eps: c.rmsEpsilon, into: a.lastHidden)
+        try backend.matmul(a.lastHidden, weight: weights.head, layout: .outIn, bias: nil, into: a.logits)
+    }
+}
+
+/// Scratch tensors for one batch of up to `rows` tokens, allocated once and viewed at each
+/// call's length, so a step allocates nothing.
+struct LlamaActivations: Sendable {
+    let residual, residualAfterAttention, normed: Tensor   // [P, E]
+    let query, attended: Tensor                            // [P, H·D]
+    let key, value: Tensor                                 // [P, G·D]
+    let projected: Tensor                                  // [P, E]
+    let gate, up, activated: Tensor                        // [P, F]
+    let lastHidden: Tensor                                 // [1, E]
+    let logits: Tensor                                     // [1, vocab]
+
+    init(backend: any Backend, config c: LlamaConfig, rows: Int) throws {
+        func make(_ name: String, _ width: Int, rows: Int = rows) throws -> Tensor {
+            try backend.empty(shape: [rows, width], dtype: .f32, name: name)
+        }
+        let (e, f, qWidth) = (c.embeddingLength, c.feedForwardLength, c.heads * c.headDimension)
+        let kvWidth = c.keyValueHeads * c.headDimension
+        residual = try make("residual", e)
+        residualAfterAttention = try make("residual after attention", e)
+        normed = try make("normed", e)
+        query = try make("query", qWidth)
+        attended = try make("attended", qWidth)
+        key = try make("key", kvWidth)
+        value = try make("value", kvWidth)
+        projected = try make("projected", e)
+        gate = try make("ffn gate", f)
+        up = try make("ffn up", f)
+        activated = try make("ffn activated", f)
+        lastHidden = try make("last hidden", e, rows: 1)
+        logits = try make("logits", c.vocabularySize, rows: 1)
+    }
+}
+
+/// Keys and values (after RoPE) of every position seen so far: [context, G·D] per layer.
+struct LlamaKVCache: Sendable {
+    let keys: [Tensor]
+    let values: [Tensor]
+
+    init(backend: any Backend, layers: Int, rows: Int, width: Int) throws {
+        keys = try (0..<layers).map { try backend.empty(shape: [rows, width], dtype: .f32, name: "key cache \($0)") }
+        values = try (0..<layers).map { try backend.empty(shape: [rows, width], dtype: .f32, name: "value cache \($0)") }
+    }
+}
