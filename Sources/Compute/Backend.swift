@@ -70,6 +70,16 @@ public protocol Backend: AnyObject, Sendable {
     /// In place (y is x) is allowed: the model rotates Q and K where they lie.
     func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws
 
+    /// y = x rounded through `dtype` and back to f32: what x becomes when stored as `dtype`.
+    /// - `.q8_0`: per block of 32 along the last dimension (which must hold whole blocks),
+    ///   d = f16(max|x|/127), q = x·127/max|x| rounded half to even, y = d·q — ggml's AVX2
+    ///   `quantize_row_q8_0`/`q8_1`, i.e. how llama.cpp's CPU backend rounds the activations it
+    ///   multiplies with quantized weights. Applied before a matmul with Q8_0/Q4_0/Q4_1 weights,
+    ///   it gives llama.cpp's numbers (and its answers) instead of more exact f32 ones.
+    /// - `.f16`: each element rounded to the nearest f16 (llama.cpp's f16 KV cache).
+    /// Other dtypes are `dtypeNotSupported`. y may be x.
+    func roundTrip(_ x: Tensor, through dtype: DType, into y: Tensor) throws
+
     /// Token embedding lookup: row `ids[i]` of `table` [vocab, dim] (any dtype: quantized rows,
     /// such as a GGUF Q8_0 `token_embd`, are dequantized) becomes row i of y [ids.count, dim] (f32). An id outside 0..<vocab is an `invalidArgument` error, checked
     /// before any work is recorded.

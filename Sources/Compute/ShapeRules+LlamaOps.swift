@@ -15,6 +15,23 @@ extension ShapeRules {
         return dims
     }
 
+    /// Returns (rows, columns).
+    public static func roundTrip(_ x: Tensor, through dtype: DType, y: Tensor) throws -> (rows: Int, columns: Int) {
+        let op = "roundTrip"
+        let dims = try rowwise(op, x, y: y)
+        switch dtype {
+        case .f16: break
+        case .q8_0:
+            guard dims.columns % dtype.blockSize == 0 else {
+                throw ComputeError.shapeMismatch(
+                    op: op, detail: "x \(x.shapeDescription): rows of \(dims.columns) do not hold whole blocks of \(dtype.blockSize)")
+            }
+        case .f32, .q4_0, .q4_1:
+            throw ComputeError.dtypeNotSupported(op: op, tensor: x.name, dtype: dtype)
+        }
+        return dims
+    }
+
     /// Returns the element count.
     public static func swiGLU(gate: Tensor, up: Tensor, y: Tensor) throws -> Int {
         try elementwise("swiGLU", [gate, up], y: y)

@@ -14,9 +14,16 @@ public final class LlamaModel: CausalLanguageModel {
         /// prompts are split, which bounds the activations' memory.
         public var batchSize: Int
 
-        public init(contextLength: Int? = nil, batchSize: Int = 512) {
+        /// Round activations the way llama.cpp's CPU backend does (see `Backend.roundTrip`):
+        /// Q8 blocks before every product with quantized weights, f16 for Q, K and V (its f16
+        /// KV cache). On: the same numbers, hence the same greedy answers, as llama.cpp. Off:
+        /// f32 activations throughout, closer to the dequantized model's exact values.
+        public var llamaCppRounding: Bool
+
+        public init(contextLength: Int? = nil, batchSize: Int = 512, llamaCppRounding: Bool = true) {
             self.contextLength = contextLength
             self.batchSize = batchSize
+            self.llamaCppRounding = llamaCppRounding
         }
     }
 
@@ -24,6 +31,7 @@ public final class LlamaModel: CausalLanguageModel {
     public let backend: any Backend
     public let contextLength: Int
     private let batchSize: Int
+    private let llamaCppRounding: Bool
     private let weights: LlamaWeights
     private let activations: LlamaActivations
     private let cache: LlamaKVCache
@@ -47,6 +55,7 @@ public final class LlamaModel: CausalLanguageModel {
         self.backend = backend
         contextLength = context
         batchSize = min(options.batchSize, context)
+        llamaCppRounding = options.llamaCppRounding
         weights = try LlamaWeights(gguf: gguf, config: config, backend: backend)
         activations = try LlamaActivations(backend: backend, config: config, rows: batchSize)
         cache = try LlamaKVCache(backend: backend, layers: config.layers, rows: context,
@@ -97,22 +106,29 @@ public final class LlamaModel: CausalLanguageModel {
         try backend.embedding(ids: ids, table: weights.tokenEmbedding, into: x)
         for (layer, w) in weights.layers.enumerated() {
             try backend.rmsNorm(x, weight: w.attentionNorm, eps: c.rmsEpsilon, into: normed)
+            try roundForProduct(normed, with: w.query)
             try backend.matmul(normed, weight: w.query, layout: .outIn, bias: nil, into: query)
             try backend.matmul(normed, weight: w.key, layout: .outIn, bias: nil, into: key)
             try backend.matmul(normed, weight: w.value, layout: .outIn, bias: nil, into: value)
             try backend.rope(query, heads: c.heads, headDim: d, position: start, base: c.ropeBase, into: query)
             try backend.rope(key, heads: c.keyValueHeads, headDim: d, position: start, base: c.ropeBase, into: key)
+            if llamaCppRounding {
+                for t in [query, key, value] { try backend.roundTrip(t, through: .f16, into: t) }
+            }
             try backend.copy(key, into: cache.keys[layer], destinationOffset: start * kvWidth)
             try backend.copy(value, into: cache.values[layer], destinationOffset: start * kvWidth)
             try backend.attention(query: query, key: cache.keys[layer], value: cache.values[layer], heads: c.heads,
                                   keyLength: start + count, causal: true, scale: scale, keyMask: nil, into: attended)
+            try roundForProduct(attended, with: w.output)
             try backend.matmul(attended, weight: w.output, layout: .outIn, bias: nil, into: projected)
             try backend.add(x, projected, into: x2)
 
             try backend.rmsNorm(x2, weight: w.feedForwardNorm, eps: c.rmsEpsilon, into: normed)
+            try roundForProduct(normed, with: w.gate)
             try backend.matmul(normed, weight: w.gate, layout: .outIn, bias: nil, into: gate)
             try backend.matmul(normed, weight: w.up, layout: .outIn, bias: nil, into: up)
             try backend.swiGLU(gate: gate, up: up, into: activated)
+            try roundForProduct(activated, with: w.down)
             try backend.matmul(activated, weight: w.down, layout: .outIn, bias: nil, into: projected)
             try backend.add(x2, projected, into: x)
         }
@@ -121,7 +137,14 @@ public final class LlamaModel: CausalLanguageModel {
         // final norm and the LM head on that one row.
         try backend.embedding(ids: [Int32(count - 1)], table: x, into: a.lastHidden)
         try backend.rmsNorm(a.lastHidden, weight: weights.outputNorm, eps: c.rmsEpsilon, into: a.lastHidden)
+        try roundForProduct(a.lastHidden, with: weights.head)
         try backend.matmul(a.lastHidden, weight: weights.head, layout: .outIn, bias: nil, into: a.logits)
+    }
+
+    /// llama.cpp multiplies quantized weights with activations rounded to Q8 blocks.
+    private func roundForProduct(_ x: Tensor, with weight: Tensor) throws {
+        guard llamaCppRounding, weight.dtype.isQuantized else { return }
+        try backend.roundTrip(x, through: .q8_0, into: x)
     }
 }
 

@@ -96,6 +96,16 @@ extension VulkanBackend {
                      push: [UInt32(count)], groups: elementwiseGrid(count))
     }
 
+    /// x and y may be the same tensor (one binding then, read and written).
+    public func roundTrip(_ x: Tensor, through dtype: DType, into y: Tensor) throws {
+        let dims = try ShapeRules.roundTrip(x, through: dtype, y: y)
+        let op = "roundTrip", count = dims.rows * dims.columns
+        let pipeline = try pipeline("roundtrip", bindings: 2, pushWords: 1, specialization: [dtype == .q8_0 ? 0 : 1])
+        let xBuffer = try buffer(x, op: op), yBuffer = try buffer(y, op: op)
+        try dispatch(pipeline, [.init(xBuffer, .read), .init(yBuffer, .readWrite)], push: [UInt32(count)],
+                     groups: elementwiseGrid(dtype == .q8_0 ? count / 32 : count))
+    }
+
     /// x and y may be the same tensor: the shader reads both elements of a pair before writing.
     public func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws {
         let dims = try ShapeRules.rope(x, heads: heads, headDim: headDim, position: position, base: base, y: y)

@@ -237,3 +237,81 @@ func llamaOpsRejectBadInput(_ test: Case<String>) throws {
     expectError(.emptyTensor, "empty") { try rope(none, into: none) }
     expectError(.foreignTensor, "foreign output") { try rope(x, into: stranger) }
 }
+
+// MARK: roundTrip (llama.cpp's activation rounding)
+
+/// Q8 round trip in float64: the scale max/127 rounded to f16, quants x·127/max rounded half to
+/// even. An f32 kernel can land one quant step away where x·127/max is within an ulp of a half.
+func q8RoundTripReference(_ x: [Float]) -> (values: [Double], steps: [Double]) {
+    var values: [Double] = [], steps: [Double] = []
+    for block in stride(from: 0, to: x.count, by: 32) {
+        let chunk = x[block..<(block + 32)].map(Double.init)
+        let largest = chunk.map(abs).max() ?? 0
+        let d = Double(Float16(largest / 127))
+        for v in chunk {
+            let q = largest > 0 ? (v * 127 / largest).rounded(.toNearestOrEven) : 0
+            values.append(d * q)
+            steps.append(d)
+        }
+    }
+    return (values, steps)
+}
+
+@Test(.noValidationMessages, arguments: try cases([(1, 32), (3, 64), (17, 576), (5, 1536)].map { "\($0.0)×\($0.1)" }))
+func roundTripThroughQ8(_ test: Case<String>) throws {
+    let backend = test.backend
+    let dims = test.parameters.split(separator: "×").compactMap { Int($0) }
+    let (rows, columns) = (dims[0], dims[1])
+    var random = TestRandom()
+    var values = random.values(rows * columns, scale: 3)
+    // Hostile blocks: all zeros; one large value among tiny ones; exact halves (max 127 makes
+    // the inverse 1, so 0.5, 1.5, 2.5 must round to even: 0, 2, 2); negatives at the maximum.
+    values.replaceSubrange(0..<32, with: [Float](repeating: 0, count: 32))
+    if values.count >= 128 {
+        values.replaceSubrange(32..<64, with: [1e4] + [Float](repeating: 1e-3, count: 31))
+        values.replaceSubrange(64..<96, with: [127, 0.5, 1.5, 2.5, -0.5, -1.5] + [Float](repeating: 3.25, count: 26))
+        values.replaceSubrange(96..<128, with: [-9] + (1..<32).map { Float($0) / 4 })
+    }
+    let x = try backend.tensor(values, shape: [rows, columns], dtype: .f32, name: "x")
+    let y = try backend.poisoned(shape: [rows, columns])
+    try backend.roundTrip(x, through: .q8_0, into: y)
+    let result = try backend.read(y)
+    let reference = q8RoundTripReference(values)
+    var offByOneStep = 0
+    for i in result.indices {
+        let error = abs(Double(result[i]) - reference.values[i])
+        if error <= 1e-7 * abs(reference.values[i]) { continue }
+        if abs(error - reference.steps[i]) <= 1e-6 * reference.steps[i] { offByOneStep += 1; continue }
+        Issue.record("element \(i): \(result[i]) vs \(reference.values[i]), \(random)")
+        break
+    }
+    #expect(offByOneStep <= max(1, result.count / 1000), "\(offByOneStep) elements one step off, \(random)")
+    if values.count >= 128 {
+        #expect(Array(result[64..<70]) == [127, 0, 2, 2, 0, -2], "halves round to even")
+        #expect(result[0..<32].allSatisfy { $0 == 0 })
+    }
+    // In place gives the same values.
+    try backend.roundTrip(x, through: .q8_0, into: x)
+    #expect(try backend.read(x) == result)
+}
+
+@Test(.noValidationMessages, arguments: try cases(["f16"]))
+func roundTripThroughHalf(_ test: Case<String>) throws {
+    let backend = test.backend
+    var random = TestRandom()
+    let values = random.values(999, scale: 100) + [65504, -65504, 1e-8, 0, -0.0, 70000]
+    let x = try backend.tensor(values, shape: [values.count], dtype: .f32, name: "x")
+    let y = try backend.poisoned(shape: [values.count])
+    try backend.roundTrip(x, through: .f16, into: y)
+    #expect(try backend.read(y) == values.map { Float(Float16($0)) }, "\(random)")
+}
+
+@Test(.noValidationMessages, arguments: try cases(["roundTrip"]))
+func roundTripRejectsBadInput(_ test: Case<String>) throws {
+    let b = test.backend
+    let x = try b.tensor([Float](repeating: 1, count: 40), shape: [2, 20], dtype: .f32, name: "x")
+    #expect(throws: ComputeError.self, "rows of 20 are not whole Q8 blocks") { try b.roundTrip(x, through: .q8_0, into: x) }
+    #expect(throws: ComputeError.self, "Q4_1 is not a rounding this op does") { try b.roundTrip(x, through: .q4_1, into: x) }
+    let other = try b.empty(shape: [4, 10], dtype: .f32, name: "other")
+    #expect(throws: ComputeError.self, "shapes differ") { try b.roundTrip(x, through: .f16, into: other) }
+}

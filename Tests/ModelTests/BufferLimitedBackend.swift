@@ -53,6 +53,7 @@ final class BufferLimitedBackend: Backend {
         try base.rmsNorm(x, weight: weight, eps: eps, into: y)
     }
     func swiGLU(gate: Tensor, up: Tensor, into y: Tensor) throws { try base.swiGLU(gate: gate, up: up, into: y) }
+    func roundTrip(_ x: Tensor, through dtype: DType, into y: Tensor) throws { try base.roundTrip(x, through: dtype, into: y) }
     func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base ropeBase: Float, into y: Tensor) throws {
         try base.rope(x, heads: heads, headDim: headDim, position: position, base: ropeBase, into: y)
     }
