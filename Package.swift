@@ -64,6 +64,6 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["Tokenizers", "Formats", "Models", "Generation", "CPUBackend", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "VulkanLM", "TestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tokenizers", "Formats", "VulkanLM", "TestSupport"]),
     ]
 )
