@@ -10,7 +10,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time a .gguf model llama-bench style (prompt and generation tokens/s), or without one, kernels at GPT-2 (or quantized SmolLM2) shapes against OpenBLAS.",
         discussion: """
-        With a model: ppN feeds N random prompt tokens in one pass, tgN generates N tokens one pass each, both         from an empty cache; t/s is the mean ± sample stddev over the repetitions (as llama-bench reports),         with the median beside it. --json gives every run's seconds.
+        With a model: ppN feeds N random prompt tokens in one pass, tgN generates N tokens one pass each, both \
+        from an empty cache; t/s is the mean ± sample stddev over the repetitions (as llama-bench reports), \
+        with the median beside it. --json gives every run's seconds.
         """)
 
     @Argument(help: "A .gguf model to benchmark (without one, kernels are timed).")
