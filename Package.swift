@@ -11,7 +11,7 @@ import PackageDescription
 //                      Also reads the GGUF tokenizer metadata (depends on Formats), exact to llama.cpp.
 //   Formats            safetensors and GGUF (mmap), model folders, config.json → typed configs, shape checks.
 //   Models             BERT and GPT-2, written once against Backend.
-//   Generation         sampling, beam search, stop conditions, streaming.
+//   Generation         sampling, beam search, stop conditions, streaming; chat templates and sessions.
 //   CPUBackend         OpenBLAS + SIMD Swift.
 //   VulkanBackend      one pipeline per op, dispatches recorded into one command buffer.
 //   VulkanLM           backend selection (auto / cpu / index / name) with CPU fallback.
@@ -64,6 +64,6 @@ let package = Package(
         .testTarget(name: "LlamaTests", dependencies: ["Tokenizers", "Formats", "Models", "Generation", "CPUBackend", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "VulkanLM", "TestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "Tokenizers", "Formats", "VulkanLM", "TestSupport"]),
     ]
 )

@@ -15,6 +15,8 @@ public final class CPUBackend: Backend {
     public let name = "cpu"
     public let deviceDescription: String
     let parallel = Parallel()
+    /// Cores the Swift kernels split work over (OpenBLAS keeps its own count), for reports.
+    public var threads: Int { parallel.threads }
     /// Whether f16 weights are widened with F16C/AVX2 (the C kernels) rather than SSE2 Swift.
     let nativeHalf: Bool
 

@@ -39,15 +39,45 @@ public struct TextGenerator: Sendable {
     public func generate(promptTokens prompt: [Int], options: GenerationOptions,
                          onText: (String) -> Void = { _ in }) throws -> GenerationResult {
         try options.validate()
-        func deliver(_ piece: String) { if !piece.isEmpty { onText(piece) } }
         guard !prompt.isEmpty else { throw GenerationError.emptyPrompt }
         guard prompt.count <= model.contextLength else {
             throw GenerationError.promptTooLong(tokens: prompt.count, limit: model.contextLength)
         }
+        return try run(prompt: prompt, earlier: [], options: options, onText: onText) {
+            try model.nextTokenLogits(of: prompt)
+        }
+    }
+
+    /// Continues the sequence already in the model's cache (a conversation, say): appends
+    /// `tokens` without resetting, then generates as `generate(promptTokens:)` does. `earlier`
+    /// is what the cache holds, for the repetition penalty only. The last generated token is
+    /// never fed (nor a stop token): the cache ends one short of `result.tokens`.
+    /// Beam search recomputes from the prompt, so it cannot continue; it is refused here.
+    public func generate(appending tokens: [Int], after earlier: [Int] = [], options: GenerationOptions,
+                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+        try options.validate()
+        guard options.beams == 1, options.useCache else {
+            throw GenerationError.invalidOption("continuing a cached sequence needs the cache and one beam")
+        }
+        guard !tokens.isEmpty else { throw GenerationError.emptyPrompt }
+        let cached = model.cachedTokens
+        guard cached + tokens.count <= model.contextLength else {
+            throw GenerationError.contextOverflow(tokens: cached + tokens.count, limit: model.contextLength)
+        }
+        return try run(prompt: tokens, earlier: earlier, cached: cached, options: options, onText: onText) {
+            try model.nextTokenLogits(appending: tokens)
+        }
+    }
+
+    /// The shared loop. `cached`: positions before `prompt` in the model's cache (0 when the
+    /// prompt starts a sequence); `promptLogits` feeds the prompt.
+    private func run(prompt: [Int], earlier: [Int], cached: Int = 0, options: GenerationOptions,
+                     onText: (String) -> Void, promptLogits feed: () throws -> [Float]) throws -> GenerationResult {
+        func deliver(_ piece: String) { if !piece.isEmpty { onText(piece) } }
         var output = TextOutput(tokenizer: tokenizer, stopStrings: options.stopStrings)
         let clock = ContinuousClock()
         let start = clock.now
-        let promptLogits = try model.nextTokenLogits(of: prompt)
+        let promptLogits = try feed()
         let promptDone = clock.now
 
         var tokens: [Int] = [], logProbability = 0.0, reason = StopReason.maxTokens
@@ -65,14 +95,14 @@ public struct TextGenerator: Sendable {
             var logits = promptLogits
             for step in 0..<options.maxNewTokens {
                 try Task.checkCancellation()
-                let token = sampler.next(logits, history: prompt + tokens)
+                let token = sampler.next(logits, history: earlier + prompt + tokens)
                 tokens.append(token)
                 logProbability += LogitProcessors.logSoftmax(logits)[token]
                 if options.stopTokens.contains(token) { reason = .stopToken; break }
                 deliver(output.emit(token))
                 if output.stopped { reason = .stopString; break }
                 guard step + 1 < options.maxNewTokens else { break }
-                guard prompt.count + tokens.count < model.contextLength else { reason = .contextFull; break }
+                guard cached + prompt.count + tokens.count < model.contextLength else { reason = .contextFull; break }
                 logits = options.useCache ? try model.nextTokenLogits(appending: [token])
                                           : try model.nextTokenLogits(of: prompt + tokens)
             }

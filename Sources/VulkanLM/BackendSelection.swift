@@ -10,6 +10,9 @@ public struct SelectedBackend: Sendable {
     /// One line: which device and why (or why the CPU is used instead).
     public let reason: String
 
+    /// The CPU backend's worker threads; nil on Vulkan (for benchmark reports).
+    public var cpuThreads: Int? { (backend as? CPUBackend)?.threads }
+
     /// What the validation layer reported since the last call (empty without validation).
     public func drainValidationMessages() -> [String] {
         (backend as? VulkanBackend)?.device.validationLog.drain() ?? []

@@ -1,12 +1,34 @@
 import ArgumentParser
+import Formats
 import FoundationEssentials
 import KernelBenchmarks
+import Logging
 import VulkanLM
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time kernels at GPT-2 (or quantized SmolLM2) shapes on a device, against OpenBLAS in the same run.")
+        abstract: "Time a .gguf model llama-bench style (prompt and generation tokens/s), or without one, kernels at GPT-2 (or quantized SmolLM2) shapes against OpenBLAS.",
+        discussion: """
+        With a model: ppN feeds N random prompt tokens in one pass, tgN generates N tokens one pass each, both \
+        from an empty cache; t/s is the mean ± sample stddev over the repetitions (as llama-bench reports), \
+        with the median beside it. --json gives every run's seconds.
+        """)
+
+    @Argument(help: "A .gguf model to benchmark (without one, kernels are timed).")
+    var model: String?
+
+    @Option(name: .customLong("pp"), help: "Model: prompt lengths, comma separated (llama-bench -p; 0 skips).")
+    var promptLengths = CountList([512])
+
+    @Option(name: .customLong("tg"), help: "Model: generation lengths, comma separated (llama-bench -n; 0 skips).")
+    var generationLengths = CountList([128])
+
+    @Option(name: [.customShort("r"), .long], help: "Model: timed repetitions of each test.")
+    var repetitions = 5
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Model: one untimed run of each test first.")
+    var warmup = true
 
     @Option(name: .long, help: "Timed runs per kernel (the median is reported).")
     var runs = 20
@@ -30,10 +52,15 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard runs >= 1, warmups >= 0 else { throw ValidationError("--runs must be ≥ 1 and --warmups ≥ 0") }
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be ≥ 1") }
+        if model != nil, quick || quantized {
+            throw ValidationError("--quick and --quantized choose kernel cases; with a model, use --pp, --tg and -r")
+        }
     }
 
     func run() throws {
         let logger = options.logger()
+        if let model { return try benchmarkModel(model, logger: logger) }
         let vulkanOptions = options.vulkanOptions()
         let selected = try Backends.open(Backends.selector(flag: options.device), options: vulkanOptions, logger: logger,
                                          cpuInt8Activations: int8Activations)
@@ -58,6 +85,61 @@ struct BenchCommand: ParsableCommand {
         for message in messages { logger.error("validation: \(message)") }
         if !messages.isEmpty { throw ExitCode.failure }
     }
+}
+
+extension BenchCommand {
+    /// llama-bench on a GGUF model: rows print as each test finishes (JSON at the end).
+    func benchmarkModel(_ path: String, logger: Logger) throws {
+        let tests = ModelBenchmark.tests(prompts: promptLengths.values, generations: generationLengths.values)
+        guard !tests.isEmpty else { throw CommandError("nothing to run: every --pp and --tg length is 0") }
+        let file = try GGUFFile(path: path)
+        // The cache holds the longest test; nothing more is allocated.
+        let context = tests.map(\.tokens).max() ?? 1
+        let loaded = try GGUFModel(file: file, context: context, device: options, logger: logger,
+                                   cpuInt8Activations: int8Activations)
+        let benchmark = ModelBenchmark(model: loaded.model, repetitions: repetitions, warmup: warmup)
+        let described = ModelBenchReport.Model(file)
+        let backend = loaded.selected.backend.name, threads = loaded.selected.cpuThreads
+        if !json { print(ModelBenchReport.header()) }
+        var results: [ModelBenchmark.Result] = []
+        for test in tests {
+            let result = try benchmark.run(test)
+            results.append(result)
+            if !json { print(ModelBenchReport.row(model: described, backend: backend, threads: threads, result)) }
+        }
+        let messages = loaded.selected.drainValidationMessages()
+        if json {
+            let report = ModelBenchReport(model: path, modelType: described.type, modelSize: described.size,
+                                          modelParams: described.params, backend: backend,
+                                          device: loaded.selected.backend.deviceDescription, threads: threads,
+                                          repetitions: repetitions, warmup: warmup, results: results)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("\ndevice: \(loaded.selected.backend.deviceDescription)")
+        }
+        for message in messages { logger.error("validation: \(message)") }
+        if !messages.isEmpty { throw ExitCode.failure }
+    }
+}
+
+/// A comma-separated list of counts (`--pp 128,512`).
+struct CountList: ExpressibleByArgument, Sendable {
+    let values: [Int]
+
+    init(_ values: [Int]) { self.values = values }
+
+    init?(argument: String) {
+        var values: [Int] = []
+        for field in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Int(field.filter { $0 != " " }), value >= 0 else { return nil }
+            values.append(value)
+        }
+        self.values = values
+    }
+
+    var defaultValueDescription: String { values.map(String.init).joined(separator: ",") }
 }
 
 struct BenchReport: Encodable {

@@ -9,10 +9,10 @@ import VulkanLM
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Continue a prompt with a GPT-2 model folder, streaming the text to stdout.",
-        discussion: "Timings (prompt and generation tokens/s) go to stderr. Generation stops at <|endoftext|>, a --stop string, -n tokens or the model's context length.")
+        abstract: "Continue a prompt with a GPT-2 model folder or a Llama-family .gguf file, streaming the text to stdout.",
+        discussion: "Timings (prompt and generation tokens/s) go to stderr. Generation stops at an end-of-text token (<|endoftext|>, the GGUF's EOS, <|im_end|>, <|eot_id|>), a --stop string, -n tokens or the context length. The prompt is used as written (no chat template: see `chat`).")
 
-    @Argument(help: "GPT-2 model folder: config.json, model.safetensors, vocab.json + merges.txt (or tokenizer.json).")
+    @Argument(help: "A .gguf file (Llama family), or a GPT-2 model folder: config.json, model.safetensors, vocab.json + merges.txt (or tokenizer.json).")
     var model: String
 
     @Option(name: .shortAndLong, help: "The prompt.")
@@ -21,20 +21,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: [.customShort("n"), .long], help: "Maximum number of new tokens.")
     var maxTokens = 64
 
-    @Option(name: .customLong("temp"), help: "Sampling temperature; 0 is greedy (the default).")
-    var temperature: Float = 0
-
-    @Option(name: .customLong("top-k"), help: "Sample among the k most likely tokens only.")
-    var topK: Int?
-
-    @Option(name: .customLong("top-p"), help: "Sample from the smallest set of tokens whose probabilities reach p.")
-    var topP: Float?
-
-    @Option(name: .long, help: "Penalty > 1 for tokens already in the text (Hugging Face's rule).")
-    var repetitionPenalty: Float = 1
-
-    @Option(name: .long, help: "Seed of the sampler: the same seed gives the same text.")
-    var seed: UInt64 = 0
+    @OptionGroup var sampling: SamplingFlags
 
     @Option(name: .long, help: "Beam-search width (≥ 2 turns beam search on; sampling options then do not apply).")
     var beams = 1
@@ -42,24 +29,34 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Stop before this text (repeatable).")
     var stop: [String] = []
 
+    @Option(name: .long, help: "GGUF only: positions the KV cache holds (default: the model's context length, at most \(GGUFModel.defaultContextCap)).")
+    var context: Int?
+
     @OptionGroup var options: DeviceOptions
+
+    func validate() throws {
+        if let context, context < 1 { throw ValidationError("--context must be at least 1") }
+    }
 
     func run() throws {
         let logger = options.logger()
-        let folder = try ModelFolder(path: model)
-        guard let tokenizer = try TokenizerLoader.load(folder: model) as? BPETokenizer else {
-            throw ValidationError("\(model): generate needs a byte-level BPE (GPT-2) tokenizer")
+        let generator: TextGenerator, selected: SelectedBackend
+        if GGUFModel.isGGUF(model) {
+            let loaded = try GGUFModel(path: model, context: context, device: options, logger: logger)
+            generator = TextGenerator(model: loaded.model, tokenizer: loaded.tokenizer)
+            selected = loaded.selected
+        } else {
+            guard context == nil else { throw ValidationError("--context applies to .gguf models; a GPT-2 folder uses n_positions") }
+            let folder = try ModelFolder(path: model)
+            guard let tokenizer = try TokenizerLoader.load(folder: model) as? BPETokenizer else {
+                throw ValidationError("\(model): generate needs a byte-level BPE (GPT-2) tokenizer")
+            }
+            selected = try Backends.open(Backends.selector(flag: options.device), options: options.vulkanOptions(), logger: logger)
+            generator = TextGenerator(model: try GPT2Model(folder: folder, backend: selected.backend), tokenizer: tokenizer)
         }
-        let selected = try Backends.open(Backends.selector(flag: options.device), options: options.vulkanOptions(), logger: logger)
-        let gpt2 = try GPT2Model(folder: folder, backend: selected.backend)
-        let generator = TextGenerator(model: gpt2, tokenizer: tokenizer)
         let generation = GenerationOptions(
-            maxNewTokens: maxTokens,
-            sampling: SamplingOptions(temperature: temperature, topK: topK, topP: topP,
-                                      repetitionPenalty: repetitionPenalty, seed: seed),
-            beams: beams,
-            stopTokens: tokenizer.id(of: "<|endoftext|>").map { [$0] } ?? [],
-            stopStrings: stop)
+            maxNewTokens: maxTokens, sampling: sampling.sampling, beams: beams,
+            stopTokens: ChatSession.stopTokens(of: generator.tokenizer), stopStrings: stop)
         // Unbuffered writes, so each piece shows as soon as it is final.
         let result = try generator.generate(prompt: prompt, options: generation) { piece in
             StandardStreams.output(piece)

@@ -4,9 +4,10 @@ import Tokenizers
 struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize",
-        abstract: "Print the token ids of a text (or, with --decode, the text of ids) with a model folder's tokenizer.")
+        abstract: "Print the token ids of a text (or, with --decode, the text of ids) with a model folder's or a GGUF file's tokenizer.",
+        discussion: "A GGUF tokenizer adds BOS when the file asks for it and matches special tokens written in the text, as llama-tokenize does.")
 
-    @Argument(help: "Model folder with tokenizer.json, vocab.json + merges.txt, or vocab.txt.")
+    @Argument(help: "A .gguf file, or a model folder with tokenizer.json, vocab.json + merges.txt, or vocab.txt.")
     var model: String
 
     @Argument(help: "The text to encode, or with --decode the ids (space or comma separated).")
@@ -16,7 +17,8 @@ struct TokenizeCommand: ParsableCommand {
     var decode = false
 
     func run() throws {
-        let tokenizer = try TokenizerLoader.load(folder: model)
+        let tokenizer: any Tokenizer = GGUFModel.isGGUF(model)
+            ? try GGUFModel.tokenizer(path: model) : try TokenizerLoader.load(folder: model)
         if decode {
             let fields = input.joined(separator: " ").split { $0 == " " || $0 == "," }
             var ids: [Int] = []

@@ -9,8 +9,8 @@ import TestSupport
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vulkanlm")
     }
 
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> ProcessOutput {
-        try Subprocess.run(executable, arguments, environment: extra)
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) throws -> ProcessOutput {
+        try Subprocess.run(executable, arguments, environment: extra, input: input)
     }
 
     @Test func devicesSaysWhatAutoPicksAndWhy() throws {

@@ -173,6 +173,32 @@ import Tokenizers
         #expect(final.promptTokensPerSecond > 0 && final.generationTokensPerSecond > 0)
     }
 
+    /// Appending to the cache continues the sequence exactly as the whole prompt from scratch would.
+    @Test func continuingTheCacheMatchesAFreshPrompt() throws {
+        guard let (generator, _) = try Self.generator() else { return }
+        let head = generator.tokenizer.encode("The quick brown"), tail = generator.tokenizer.encode(" fox jumps")
+        let sampling = SamplingOptions(temperature: 0.9, repetitionPenalty: 1.3, seed: 11)
+        let whole = try generator.generate(promptTokens: head + tail, options: GenerationOptions(maxNewTokens: 10, sampling: sampling))
+        _ = try generator.generate(promptTokens: head, options: GenerationOptions(maxNewTokens: 0))
+        let continued = try generator.generate(appending: tail, after: head,
+                                               options: GenerationOptions(maxNewTokens: 10, sampling: sampling))
+        #expect(continued.tokens == whole.tokens && continued.text == whole.text)
+        #expect(continued.stats.promptTokens == tail.count)
+        // All but the last sampled token went into the cache.
+        #expect(generator.model.cachedTokens == head.count + tail.count + 9)
+
+        #expect(throws: GenerationError.self) {
+            try generator.generate(appending: tail, options: GenerationOptions(beams: 2))
+        }
+        let free = generator.model.contextLength - generator.model.cachedTokens
+        #expect(throws: GenerationError.contextOverflow(tokens: 65, limit: 64)) {
+            try generator.generate(appending: Array(repeating: 64, count: free + 1), options: GenerationOptions())
+        }
+        // Generation stops, without error, when the context fills up.
+        let full = try generator.generate(appending: Array(repeating: 64, count: free - 2), options: GenerationOptions(maxNewTokens: 20))
+        #expect(full.stats.stopReason == .contextFull && full.tokens.count == 2)
+    }
+
     @Test func badOptionsAndPromptsAreErrors() throws {
         guard let (generator, _) = try Self.generator() else { return }
         #expect(throws: GenerationError.emptyPrompt) { try generator.generate(prompt: "", options: GenerationOptions()) }

@@ -1,0 +1,51 @@
+import Formats
+import Logging
+import Models
+import Tokenizers
+import VulkanLM
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Llama-family GGUF as the commands open it: file, tokenizer and model on the chosen backend.
+struct GGUFModel {
+    /// The KV cache default when --context is not given: trained contexts run to 128k positions,
+    /// whose cache alone would take gigabytes.
+    static let defaultContextCap = 4096
+
+    let file: GGUFFile
+    let tokenizer: BPETokenizer
+    let model: LlamaModel
+    let selected: SelectedBackend
+
+    /// Whether `path` names a GGUF file rather than a model folder: a `.gguf` name (so a missing
+    /// one is reported as a missing file), or any existing file that is not a directory.
+    static func isGGUF(_ path: String) -> Bool {
+        if path.lowercased().hasSuffix(".gguf") { return true }
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFDIR
+    }
+
+    /// The tokenizer alone (for `tokenize`): no weights are read.
+    static func tokenizer(path: String) throws -> BPETokenizer {
+        try BPETokenizer(gguf: GGUFFile(path: path))
+    }
+
+    /// `context`: KV-cache positions; nil takes the model's, capped at `defaultContextCap`.
+    init(path: String, context: Int?, device: DeviceOptions, logger: Logger) throws {
+        try self.init(file: GGUFFile(path: path), context: context, device: device, logger: logger)
+    }
+
+    init(file: GGUFFile, context: Int?, device: DeviceOptions, logger: Logger, cpuInt8Activations: Bool = false) throws {
+        self.file = file
+        // Tokenizer and config first: both are cheap and name what is wrong with the file
+        // before a backend is opened and weights are uploaded.
+        tokenizer = try BPETokenizer(gguf: file)
+        let config = try LlamaConfig(gguf: file)
+        selected = try Backends.open(Backends.selector(flag: device.device), options: device.vulkanOptions(), logger: logger,
+                                     cpuInt8Activations: cpuInt8Activations)
+        model = try LlamaModel(gguf: file, backend: selected.backend,
+                               options: .init(contextLength: context ?? min(config.contextLength, Self.defaultContextCap)))
+    }
+}
