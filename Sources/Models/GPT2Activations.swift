@@ -33,15 +33,3 @@ struct GPT2Activations: Sendable {
         logits = try make("logits", [1, vocabulary])
     }
 }
-
-/// Keys and values of every position seen so far, per layer: [n_positions, E] each, filled
-/// row by row as chunks are appended.
-struct GPT2KVCache: Sendable {
-    let keys: [Tensor]
-    let values: [Tensor]
-
-    init(backend: any Backend, layers: Int, rows: Int, width: Int) throws {
-        keys = try (0..<layers).map { try backend.empty(shape: [rows, width], dtype: .f32, name: "key cache \($0)") }
-        values = try (0..<layers).map { try backend.empty(shape: [rows, width], dtype: .f32, name: "value cache \($0)") }
-    }
-}

@@ -10,7 +10,7 @@ public final class GPT2Model: CausalLanguageModel {
     public let backend: any Backend
     private let weights: GPT2Weights
     private let activations: GPT2Activations
-    private let cache: GPT2KVCache
+    private let cache: KVCache
     /// Tokens in the cache. The lock also serialises forward passes, which share the scratch
     /// tensors: the model is safe to hand between tasks, one call at a time.
     private let position = Mutex(0)
@@ -41,7 +41,7 @@ public final class GPT2Model: CausalLanguageModel {
         weights = try GPT2Weights(checked: checked, config: config, backend: backend, maxChunk: rows)
         activations = try GPT2Activations(backend: backend, rows: rows, width: config.nEmbd, inner: config.nInner,
                                           vocabulary: config.vocabSize)
-        cache = try GPT2KVCache(backend: backend, layers: config.nLayer, rows: rows, width: config.nEmbd)
+        cache = try KVCache(backend: backend, layers: config.nLayer, rows: rows, width: config.nEmbd)
     }
 
     public func reset() {

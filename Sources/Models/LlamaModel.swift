@@ -34,7 +34,7 @@ public final class LlamaModel: CausalLanguageModel {
     private let llamaCppRounding: Bool
     private let weights: LlamaWeights
     private let activations: LlamaActivations
-    private let cache: LlamaKVCache
+    private let cache: KVCache
     /// Tokens in the cache; the lock also serialises forward passes (they share scratch tensors).
     private let position = Mutex(0)
 
@@ -58,7 +58,7 @@ public final class LlamaModel: CausalLanguageModel {
         llamaCppRounding = options.llamaCppRounding
         weights = try LlamaWeights(gguf: gguf, config: config, backend: backend)
         activations = try LlamaActivations(backend: backend, config: config, rows: batchSize)
-        cache = try LlamaKVCache(backend: backend, layers: config.layers, rows: context,
+        cache = try KVCache(backend: backend, layers: config.layers, rows: context,
                                  width: config.keyValueHeads * config.headDimension)
     }
 
@@ -178,16 +178,5 @@ struct LlamaActivations: Sendable {
         activated = try make("ffn activated", f)
         lastHidden = try make("last hidden", e, rows: 1)
         logits = try make("logits", c.vocabularySize, rows: 1)
-    }
-}
-
-/// Keys and values (after RoPE) of every position seen so far: [context, G·D] per layer.
-struct LlamaKVCache: Sendable {
-    let keys: [Tensor]
-    let values: [Tensor]
-
-    init(backend: any Backend, layers: Int, rows: Int, width: Int) throws {
-        keys = try (0..<layers).map { try backend.empty(shape: [rows, width], dtype: .f32, name: "key cache \($0)") }
-        values = try (0..<layers).map { try backend.empty(shape: [rows, width], dtype: .f32, name: "value cache \($0)") }
     }
 }
