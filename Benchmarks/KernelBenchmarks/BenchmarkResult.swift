@@ -14,9 +14,24 @@ public struct BenchmarkResult: Codable, Sendable {
     public let speedupOverPeer: Double?
 }
 
-/// Median of a non-empty sample.
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let mid = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+/// Summaries of timed samples, shared by the kernel and model benchmarks.
+public enum Statistics {
+    public static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// With n − 1 in the denominator, as llama-bench's `stdev`; 0 for fewer than two values.
+    public static func sampleStandardDeviation(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return 0 }
+        let average = mean(values)
+        let squares = values.reduce(0) { $0 + ($1 - average) * ($1 - average) }
+        return (squares / Double(values.count - 1)).squareRoot()
+    }
+
+    public static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
 }

@@ -65,8 +65,8 @@ public struct KernelBenchmark {
             for i in 0..<warmups { blas.run(i) }
             peerTimes = (0..<runs).map { i in hostMicroseconds { blas.run(i) } }
         }
-        let ourMedian = median(ours)
-        let peerMedian = peerTimes.map(median)
+        let ourMedian = Statistics.median(ours)
+        let peerMedian = peerTimes.map(Statistics.median)
         return BenchmarkResult(
             name: benchmarkCase.name, backend: backend.name, runs: runs,
             medianMicroseconds: ourMedian, minMicroseconds: ours.min() ?? ourMedian,
@@ -99,7 +99,5 @@ public struct KernelBenchmark {
 }
 
 func hostMicroseconds(_ body: () throws -> Void) rethrows -> Double {
-    let clock = ContinuousClock()
-    let elapsed = try clock.measure(body)
-    return Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
+    try ContinuousClock().measure(body) / .microseconds(1)
 }

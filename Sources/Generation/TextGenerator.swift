@@ -110,13 +110,9 @@ public struct TextGenerator: Sendable {
         deliver(output.finish())
         let end = clock.now
         let stats = GenerationStats(promptTokens: prompt.count, generatedTokens: tokens.count,
-                                    promptSeconds: Self.seconds(promptDone - start), generationSeconds: Self.seconds(end - promptDone),
+                                    promptSeconds: (promptDone - start) / .seconds(1), generationSeconds: (end - promptDone) / .seconds(1),
                                     stopReason: reason)
         return GenerationResult(text: output.text, tokens: tokens, logProbability: logProbability, stats: stats)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

@@ -1,4 +1,5 @@
 import Compute
+import KernelBenchmarks
 import Models
 
 /// llama-bench's two tests on a causal model: `pp N` feeds N prompt tokens in one call, `tg N`
@@ -66,35 +67,10 @@ struct ModelBenchmark {
             let prompt = (0..<test.promptTokens).map { _ in token() }
             let start = clock.now
             _ = try model.nextTokenLogits(appending: prompt)
-            return Self.seconds(clock.now - start)
+            return (clock.now - start) / .seconds(1)
         }
         let start = clock.now
         for _ in 0..<test.generatedTokens { _ = try model.nextTokenLogits(appending: [token()]) }
-        return Self.seconds(clock.now - start)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
-}
-
-enum Statistics {
-    static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
-    }
-
-    /// With n − 1 in the denominator, as llama-bench's `stdev`; 0 for fewer than two values.
-    static func sampleStandardDeviation(_ values: [Double]) -> Double {
-        guard values.count > 1 else { return 0 }
-        let average = mean(values)
-        let squares = values.reduce(0) { $0 + ($1 - average) * ($1 - average) }
-        return (squares / Double(values.count - 1)).squareRoot()
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        return (clock.now - start) / .seconds(1)
     }
 }
