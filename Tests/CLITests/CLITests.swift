@@ -72,19 +72,7 @@ import TestSupport
 
 /// `vulkanlm tokenize` on the real tokenizer files that scripts/fetch-models.sh puts in place.
 @Suite struct TokenizeCommandTests {
-    static let models = ProcessInfo.processInfo.environment["VULKANLM_MODELS"]
-        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".cache/models").path
-
-    static func folder(_ name: String) -> String? {
-        let path = "\(models)/\(name)"
-        guard FileManager.default.fileExists(atPath: path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("\(path) missing: run scripts/fetch-models.sh") }
-            else { print("skipping: \(path) missing (scripts/fetch-models.sh fetches it)") }
-            return nil
-        }
-        return path
-    }
+    static func folder(_ name: String) -> String? { FetchedModels.path(name) }
 
     // Published ids: GPT-2 "Hello world" = [15496, 995]; bert-base-uncased "hello world" = [CLS] 7592 2088 [SEP].
     @Test func gpt2IdsAndBack() throws {

@@ -5,7 +5,7 @@ import TestSupport
 /// `generate`, `chat`, `tokenize` and `bench` on SmolLM2-135M-Instruct (scripts/fetch-models.sh),
 /// on the CPU backend so they are quick.
 @Suite struct LlamaCommandTests {
-    static func model() -> String? { TokenizeCommandTests.folder("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf") }
+    static func model() -> String? { FetchedModels.path(FetchedModels.smolLM2) }
 
     @Test func chatOneShotAnswers() throws {
         guard let model = Self.model() else { return }

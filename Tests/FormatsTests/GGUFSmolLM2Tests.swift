@@ -1,20 +1,12 @@
 import Testing
+import TestSupport
 @testable import Formats
 
 /// The real SmolLM2-135M-Instruct Q4_1 GGUF fetched by scripts/fetch-models.sh.
 @Suite struct GGUFSmolLM2Tests {
-    static let path = repositoryRoot + "/.cache/models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-
     /// nil (after recording a failure in CI, or printing why otherwise) when the file is missing.
     static func load() throws -> GGUFFile? {
-        guard FileSystem.isFile(path) else {
-            if isCI {
-                Issue.record("\(path) is missing; run scripts/fetch-models.sh")
-            } else {
-                print("skipping SmolLM2 GGUF test: \(path) is missing (scripts/fetch-models.sh fetches it)")
-            }
-            return nil
-        }
+        guard let path = FetchedModels.path(FetchedModels.smolLM2) else { return nil }
         return try GGUFFile(path: path)
     }
 

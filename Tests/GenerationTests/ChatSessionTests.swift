@@ -5,29 +5,16 @@ import Generation
 import Models
 import Synchronization
 import Testing
+import TestSupport
 import Tokenizers
 
 /// SmolLM2-135M-Instruct from scripts/fetch-models.sh: its tokenizer (ChatML special tokens) and
 /// model; nil (a printed skip, or a failure under CI=true) when the file is missing.
 enum SmolLM2 {
-    static let path: String = {
-        let models = ProcessInfo.processInfo.environment["VULKANLM_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appending(path: ".cache/models").path
-        return models + "/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-    }()
+    static let path = FetchedModels.directory + "/" + FetchedModels.smolLM2
 
     static func available(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
-        guard FileManager.default.fileExists(atPath: path) else {
-            let reason = "\(path) is missing; run scripts/fetch-models.sh"
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record(Comment(rawValue: reason), sourceLocation: sourceLocation)
-            } else {
-                print("skipped: \(reason)")
-            }
-            return false
-        }
-        return true
+        FetchedModels.path(FetchedModels.smolLM2, sourceLocation: sourceLocation) != nil
     }
 
     static func tokenizer() throws -> BPETokenizer? {

@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 /// The GGUF tokenizer against llama.cpp's `llama-tokenize` on SmolLM2-135M-Instruct
@@ -10,33 +11,18 @@ enum LlamaFixtures {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let directory = repositoryRoot.appending(path: "Tests/LlamaTests/Fixtures")
 
-    static var modelsDirectory: URL {
-        if let custom = ProcessInfo.processInfo.environment["VULKANLM_MODELS"], !custom.isEmpty {
-            return URL(filePath: custom)
-        }
-        return repositoryRoot.appending(path: ".cache/models")
-    }
-
-    static let smolLM2 = "smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+    /// The fetched SmolLM2 GGUF.
+    static let smolLM2Path = FetchedModels.directory + "/" + FetchedModels.smolLM2
 
     /// The tokenizer of the fetched SmolLM2 GGUF; nil (with a printed skip, or a failure under
     /// CI=true) when the file is missing.
     static func smolLM2Tokenizer(sourceLocation: SourceLocation = #_sourceLocation) throws -> BPETokenizer? {
-        let path = modelsDirectory.appending(path: smolLM2).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            let reason = "\(path) is missing; run scripts/fetch-models.sh"
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record(Comment(rawValue: reason), sourceLocation: sourceLocation)
-            } else {
-                print("skipped: \(reason)")
-            }
-            return nil
-        }
+        guard FetchedModels.path(FetchedModels.smolLM2, sourceLocation: sourceLocation) != nil else { return nil }
         return try loaded.get()
     }
 
     private static let loaded = Result { () throws -> BPETokenizer in
-        try BPETokenizer(gguf: GGUFFile(path: modelsDirectory.appending(path: smolLM2).path))
+        try BPETokenizer(gguf: GGUFFile(path: smolLM2Path))
     }
 
     struct Case: Sendable, CustomTestStringConvertible {

@@ -31,7 +31,7 @@ enum LlamaGreedyFixtures {
     /// The fetched model file, or nil (skip; a failure under CI=true) when it is missing.
     static func modelPath(sourceLocation: SourceLocation = #_sourceLocation) throws -> String? {
         guard try LlamaFixtures.smolLM2Tokenizer(sourceLocation: sourceLocation) != nil else { return nil }
-        return LlamaFixtures.modelsDirectory.appending(path: LlamaFixtures.smolLM2).path
+        return LlamaFixtures.smolLM2Path
     }
 
     /// One model per backend, loaded once: "cpu" and, where there is a Vulkan test device,
@@ -48,7 +48,7 @@ enum LlamaGreedyFixtures {
     }
 
     private static let cpuModel = Result {
-        try LlamaModel(path: LlamaFixtures.modelsDirectory.appending(path: LlamaFixtures.smolLM2).path,
+        try LlamaModel(path: LlamaFixtures.smolLM2Path,
                        backend: CPUBackend(), options: .init(contextLength: 512))
     }
 }

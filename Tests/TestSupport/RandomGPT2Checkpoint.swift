@@ -13,8 +13,7 @@ public final class RandomGPT2Checkpoint: Sendable {
 
     /// The real GPT-2 vocab.json/merges.txt (scripts/fetch-models.sh), when fetched.
     public static var tokenizerFolder: String? {
-        let folder = ProcessInfo.processInfo.environment["VULKANLM_MODELS"] ?? repositoryRoot + "/.cache/models"
-        let gpt2 = folder + "/gpt2"
+        let gpt2 = FetchedModels.directory + "/gpt2"
         return FileManager.default.fileExists(atPath: gpt2 + "/vocab.json") ? gpt2 : nil
     }
 
