@@ -7,7 +7,8 @@
 #   source:  llama-cpp-python==0.3.36 sdist, sha256 below, -> .cache/llama.cpp-src
 #   build:   .cache/llama.cpp-build (Release, GGML_NATIVE=ON, LLAMA_CURL=OFF, -j2)
 #   targets: llama-completion (non-interactive generator; llama-cli is chat-only in this
-#            version), llama-simple, llama-tokenize, llama-bench
+#            version), llama-simple, llama-tokenize, llama-bench, llama-quantize (type
+#            variants of a GGUF), llama-perplexity
 #
 # Idempotent: a verified download is reused, the source is unpacked once, cmake rebuilds
 # incrementally. Installs cmake/g++ with apt only when missing. Override jobs with JOBS=N.
@@ -22,7 +23,7 @@ jobs="${JOBS:-2}"
 VERSION=0.3.36
 SDIST="llama_cpp_python-$VERSION.tar.gz"
 SDIST_SHA=832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e
-TARGETS=(llama-completion llama-simple llama-tokenize llama-bench)
+TARGETS=(llama-completion llama-simple llama-tokenize llama-bench llama-quantize llama-perplexity)
 
 sha_ok() { [[ -f "$1" ]] && [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$2" ]]; }
 
