@@ -53,7 +53,7 @@ public final class CPUBackend: Backend {
             Half.bits(values).withUnsafeBufferPointer { source in
                 if let source = source.baseAddress { storage.halves.initialize(from: source, count: count) }
             }
-        case .q8_0, .q4_0, .q4_1: break // refused by valueCreation
+        default: break // block types: refused by valueCreation
         }
         return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
     }
@@ -80,7 +80,7 @@ public final class CPUBackend: Backend {
             switch tensor.dtype {
             case .f32: destination.initialize(from: storage.floats, count: count)
             case .f16: convertHalves(storage.halves, to: destination, count: count, native: nativeHalf)
-            case .q8_0, .q4_0, .q4_1: return // refused above
+            default: return // block types: refused above
             }
             initialized = count
         }
@@ -91,7 +91,7 @@ public final class CPUBackend: Backend {
         switch tensor.dtype {
         case .f32: storage.floats.update(repeating: value, count: tensor.count)
         case .f16: storage.halves.update(repeating: Float16(value).bitPattern, count: tensor.count)
-        case .q8_0, .q4_0, .q4_1: try ShapeRules.valueCreation(dtype: tensor.dtype, name: tensor.name, op: "fill")
+        default: try ShapeRules.valueCreation(dtype: tensor.dtype, name: tensor.name, op: "fill")
         }
     }
 

@@ -106,10 +106,10 @@ public final class LlamaModel: CausalLanguageModel {
         try backend.embedding(ids: ids, table: weights.tokenEmbedding, into: x)
         for (layer, w) in weights.layers.enumerated() {
             try backend.rmsNorm(x, weight: w.attentionNorm, eps: c.rmsEpsilon, into: normed)
-            try roundForProduct(normed, with: w.query)
-            try backend.matmul(normed, weight: w.query, layout: .outIn, bias: nil, into: query)
-            try backend.matmul(normed, weight: w.key, layout: .outIn, bias: nil, into: key)
-            try backend.matmul(normed, weight: w.value, layout: .outIn, bias: nil, into: value)
+            var input = ProductInput(normed)
+            try product(&input, w.query, into: query)
+            try product(&input, w.key, into: key)
+            try product(&input, w.value, into: value)
             try backend.rope(query, heads: c.heads, headDim: d, position: start, base: c.ropeBase, into: query)
             try backend.rope(key, heads: c.keyValueHeads, headDim: d, position: start, base: c.ropeBase, into: key)
             if llamaCppRounding {
@@ -119,17 +119,17 @@ public final class LlamaModel: CausalLanguageModel {
             try backend.copy(value, into: cache.values[layer], destinationOffset: start * kvWidth)
             try backend.attention(query: query, key: cache.keys[layer], value: cache.values[layer], heads: c.heads,
                                   keyLength: start + count, causal: true, scale: scale, keyMask: nil, into: attended)
-            try roundForProduct(attended, with: w.output)
-            try backend.matmul(attended, weight: w.output, layout: .outIn, bias: nil, into: projected)
+            input = ProductInput(attended)
+            try product(&input, w.output, into: projected)
             try backend.add(x, projected, into: x2)
 
             try backend.rmsNorm(x2, weight: w.feedForwardNorm, eps: c.rmsEpsilon, into: normed)
-            try roundForProduct(normed, with: w.gate)
-            try backend.matmul(normed, weight: w.gate, layout: .outIn, bias: nil, into: gate)
-            try backend.matmul(normed, weight: w.up, layout: .outIn, bias: nil, into: up)
+            input = ProductInput(normed)
+            try product(&input, w.gate, into: gate)
+            try product(&input, w.up, into: up)
             try backend.swiGLU(gate: gate, up: up, into: activated)
-            try roundForProduct(activated, with: w.down)
-            try backend.matmul(activated, weight: w.down, layout: .outIn, bias: nil, into: projected)
+            input = ProductInput(activated)
+            try product(&input, w.down, into: projected)
             try backend.add(x2, projected, into: x)
         }
         guard logits else { return }
@@ -137,14 +137,34 @@ public final class LlamaModel: CausalLanguageModel {
         // final norm and the LM head on that one row.
         try backend.embedding(ids: [Int32(count - 1)], table: x, into: a.lastHidden)
         try backend.rmsNorm(a.lastHidden, weight: weights.outputNorm, eps: c.rmsEpsilon, into: a.lastHidden)
-        try roundForProduct(a.lastHidden, with: weights.head)
-        try backend.matmul(a.lastHidden, weight: weights.head, layout: .outIn, bias: nil, into: a.logits)
+        var input = ProductInput(a.lastHidden)
+        try product(&input, weights.head, into: a.logits)
     }
 
-    /// llama.cpp multiplies quantized weights with activations rounded to Q8 blocks.
-    private func roundForProduct(_ x: Tensor, with weight: Tensor) throws {
-        guard llamaCppRounding, weight.dtype.isQuantized else { return }
-        try backend.roundTrip(x, through: .q8_0, into: x)
+    /// An activation feeding one or more products, and the copy of it rounded for the last one.
+    private struct ProductInput {
+        let exact: Tensor
+        var rounded: (dtype: DType, tensor: Tensor)?
+        init(_ exact: Tensor) { self.exact = exact }
+    }
+
+    /// y = x·Wᵀ. llama.cpp multiplies quantized weights with activations rounded to the weight
+    /// type's `activationRounding` (Q8_0 blocks for Q4_0/Q5_0/Q8_0/IQ4_NL…, Q8_K for the
+    /// k-quants); the rounded copy is kept for the next product that wants the same rounding
+    /// (Q, K and V of one layer may be of different types).
+    private func product(_ input: inout ProductInput, _ weight: Tensor, into y: Tensor) throws {
+        var x = input.exact
+        if llamaCppRounding, let rounding = weight.dtype.activationRounding {
+            if let rounded = input.rounded, rounded.dtype == rounding {
+                x = rounded.tensor
+            } else {
+                let scratch = activations.roundedInput.rows(x.rowCount, width: x.lastDimension)
+                try backend.roundTrip(x, through: rounding, into: scratch)
+                input.rounded = (rounding, scratch)
+                x = scratch
+            }
+        }
+        try backend.matmul(x, weight: weight, layout: .outIn, bias: nil, into: y)
     }
 }
 
@@ -157,6 +177,9 @@ struct LlamaActivations: Sendable {
     let projected: Tensor                                  // [P, E]
     let gate, up, activated: Tensor                        // [P, F]
     let lastHidden: Tensor                                 // [1, E]
+    /// An activation rounded for a product with quantized weights (`LlamaModel.product`), as
+    /// wide as the widest input.
+    let roundedInput: Tensor                               // [P, max(E, H·D, F)]
     let logits: Tensor                                     // [1, vocab]
 
     init(backend: any Backend, config c: LlamaConfig, rows: Int) throws {
@@ -177,6 +200,7 @@ struct LlamaActivations: Sendable {
         up = try make("ffn up", f)
         activated = try make("ffn activated", f)
         lastHidden = try make("last hidden", e, rows: 1)
+        roundedInput = try make("rounded input", max(e, qWidth, f))
         logits = try make("logits", c.vocabularySize, rows: 1)
     }
 }
