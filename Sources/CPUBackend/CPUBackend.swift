@@ -65,6 +65,18 @@ public final class CPUBackend: Backend {
         return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
     }
 
+    /// Weights from a memory-mapped file are used where they lie: no copy, no second set of pages.
+    public func tensor(mapped bytes: UnsafeRawBufferPointer, owner mapping: AnyObject & Sendable, shape: [Int],
+                       dtype: DType, name: String) throws -> Tensor {
+        _ = try ShapeRules.rawCreation(shape: shape, dtype: dtype, byteCount: bytes.count, name: name)
+        // f32/f16 kernels load whole elements: the mapping must keep them aligned.
+        guard Int(bitPattern: bytes.baseAddress) % max(1, min(dtype.blockBytes, 4)) == 0 else {
+            return try tensor(rawBytes: bytes, shape: shape, dtype: dtype, name: name)
+        }
+        let storage = CPUStorage(owner: identity, mapped: bytes, mapping: mapping)
+        return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
+    }
+
     public func empty(shape: [Int], dtype: DType, name: String) throws -> Tensor {
         _ = try ShapeRules.creation(shape: shape, values: nil, name: name)
         let storage = try allocate(dtype: dtype, shape: shape, name: name)
@@ -88,6 +100,9 @@ public final class CPUBackend: Backend {
 
     public func fill(_ tensor: Tensor, with value: Float) throws {
         let storage = try self.storage(of: tensor, op: "fill")
+        guard !storage.isReadOnly else {
+            throw ComputeError.invalidArgument(op: "fill", detail: "\(tensor.shapeDescription) is read-only (a memory-mapped weight)")
+        }
         switch tensor.dtype {
         case .f32: storage.floats.update(repeating: value, count: tensor.count)
         case .f16: storage.halves.update(repeating: Float16(value).bitPattern, count: tensor.count)

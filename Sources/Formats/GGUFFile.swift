@@ -49,6 +49,13 @@ public struct GGUFFile: Sendable {
         }
     }
 
+    /// The tensor's stored bytes in the mapping, and the object that keeps them mapped: a backend
+    /// may use them in place, without a copy, for as long as it holds `owner`.
+    public func mappedBytes(of name: String) throws(FormatError) -> (bytes: UnsafeRawBufferPointer, owner: AnyObject & Sendable) {
+        let info = try tensor(named: name)
+        return (UnsafeRawBufferPointer(rebasing: mapping.bytes[info.byteRange]), mapping)
+    }
+
     /// The tensor dequantized to f32 in stored element order (ggml order: `ne0` fastest, which is
     /// row-major `shape`). For tests and reference paths: models keep blocks as stored.
     /// Types the kernels cannot compute with are `unsupportedTensorType`.

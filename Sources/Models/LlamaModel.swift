@@ -92,6 +92,48 @@ public final class LlamaModel: CausalLanguageModel {
         }
     }
 
+    /// Appends `tokens` to the cached sequence and returns the logits of the positions `rows`
+    /// of them (0 = the first appended token), one row of `vocabularySize` each: every position
+    /// predicted from the real tokens before it (teacher forcing), as perplexity and
+    /// per-position comparisons need. Rows go through the head 64 at a time.
+    public func logits(appending tokens: [Int], rows: Range<Int>) throws -> [[Float]] {
+        guard !tokens.isEmpty else { throw ModelError.emptySequence(index: 0) }
+        guard rows.lowerBound >= 0, rows.upperBound <= tokens.count else {
+            throw ModelError.invalidArgument("rows \(rows) lie outside the \(tokens.count) appended tokens")
+        }
+        if let index = tokens.firstIndex(where: { $0 < 0 || $0 >= config.vocabularySize }) {
+            throw ModelError.tokenOutOfRange(sequence: 0, position: index, id: tokens[index],
+                                             vocabularySize: config.vocabularySize)
+        }
+        return try position.withLock { position in
+            let end = position + tokens.count
+            guard end <= contextLength else { throw ModelError.contextOverflow(tokens: end, limit: contextLength) }
+            let ids = tokens.map(Int32.init)
+            let group = 64, e = config.embeddingLength
+            let hidden = try backend.empty(shape: [group, e], dtype: .f32, name: "output hidden")
+            let scores = try backend.empty(shape: [group, config.vocabularySize], dtype: .f32, name: "output logits")
+            var result: [[Float]] = []
+            for first in stride(from: 0, to: ids.count, by: batchSize) {
+                let chunk = Array(ids[first..<min(first + batchSize, ids.count)])
+                try forward(chunk, start: position + first, logits: false)
+                let wanted = max(rows.lowerBound, first)..<min(rows.upperBound, first + chunk.count)
+                for rowStart in stride(from: wanted.lowerBound, to: wanted.upperBound, by: group) {
+                    let count = min(group, wanted.upperBound - rowStart), local = rowStart - first
+                    let h = hidden.rows(count), out = scores.rows(count)
+                    try backend.copy(activations.residual, elements: (local * e)..<((local + count) * e), into: h,
+                                     destinationOffset: 0)
+                    try backend.rmsNorm(h, weight: weights.outputNorm, eps: config.rmsEpsilon, into: h)
+                    var input = ProductInput(h)
+                    try product(&input, weights.head, into: out)
+                    let values = try backend.read(out), v = config.vocabularySize
+                    for row in 0..<count { result.append(Array(values[(row * v)..<((row + 1) * v)])) }
+                }
+            }
+            position = end
+            return result
+        }
+    }
+
     /// Records the layers over `ids` at positions start..<start+T, appending their keys and
     /// values to the cache; with `logits`, the last position's logits go to `activations.logits`.
     private func forward(_ ids: [Int32], start: Int, logits: Bool) throws {

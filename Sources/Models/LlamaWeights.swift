@@ -63,9 +63,9 @@ struct GGUFUploader {
             throw FormatError.unsupportedTensorType(file: gguf.path, tensor: name, type: info.type.rawValue,
                                                     typeName: info.type.name)
         }
-        return try gguf.withRawBytes(of: name) { bytes in
-            try backend.tensor(rawBytes: bytes, shape: shape, dtype: dtype, name: name)
-        }
+        // In place on the CPU (the file's pages are the weights), uploaded elsewhere.
+        let (bytes, owner) = try gguf.mappedBytes(of: name)
+        return try backend.tensor(mapped: bytes, owner: owner, shape: shape, dtype: dtype, name: name)
     }
 
     /// A norm weight, which the ops take as f32 whatever the file stores.
