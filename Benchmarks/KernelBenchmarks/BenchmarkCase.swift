@@ -60,14 +60,22 @@ public struct BenchmarkCase: Sendable {
         return cases
     }
 
-    /// SmolLM2-135M's linear layers (model width 576, MLP 1536) with Q8_0 and Q4_1 weights, for
-    /// decode (1 row) and a 128-token prompt. The peer is OpenBLAS on the same shapes in f32.
+    /// SmolLM2-135M's linear layers (model width 576, MLP 1536) with Q8_0 and Q4_1 weights, then
+    /// every quantized weight type at Llama-3.2-1B's (2048, MLP 8192), for decode (1 row) and a
+    /// 128-token prompt. The peer is OpenBLAS on the same shapes in f32.
     public static func quantized(quick: Bool) -> [BenchmarkCase] {
         if quick { return [BenchmarkCase(op: .matmul(m: 1, k: 64, n: 65, weight: .q4_1))] }
         var cases: [BenchmarkCase] = []
         for m in [1, 128] {
             for type in [DType.q8_0, .q4_1] {
                 for (k, n) in [(576, 1536), (1536, 576), (576, 576)] {
+                    cases.append(BenchmarkCase(op: .matmul(m: m, k: k, n: n, weight: type)))
+                }
+            }
+        }
+        for m in [1, 128] {
+            for type in DType.quantizedWeights {
+                for (k, n) in [(2048, 8192), (8192, 2048)] {
                     cases.append(BenchmarkCase(op: .matmul(m: m, k: k, n: n, weight: type)))
                 }
             }

@@ -3,9 +3,9 @@ import Compute
 import WeightTypes
 
 /// Reading ggml's weight blocks (layouts in WeightTypes' `GGMLType`): a dot product of rows of
-/// blocks with x, and dequantizing rows to f32. `native` picks the AVX2/F16C C kernels where
-/// there are some (Q8_0, Q4_0, Q4_1); every other type, and CPUs without AVX2, go through
-/// WeightTypes' `BlockDequantizer` one block at a time.
+/// blocks with x, and dequantizing rows to f32. `native` picks the AVX2/F16C C kernels (fused
+/// for Q8_0, Q4_0, Q4_1; block-then-dot for the rest); CPUs without AVX2 go through WeightTypes'
+/// `BlockDequantizer` one block at a time.
 struct QuantizedBlocks {
     let type: DType
     let native: Bool
@@ -18,7 +18,7 @@ struct QuantizedBlocks {
             case .q8_0: return vlm_dot_q8_0(bytes, x, blocks)
             case .q4_0: return vlm_dot_q4_0(bytes, x, blocks)
             case .q4_1: return vlm_dot_q4_1(bytes, x, blocks)
-            default: break
+            default: return vlm_dot_blocks(Int32(type.ggml.rawValue), type.blockBytes, bytes, x, blocks)
             }
         }
         let size = type.blockSize, stride = type.blockBytes, ggml = type.ggml
@@ -42,7 +42,7 @@ struct QuantizedBlocks {
             case .q8_0: vlm_dequantize_q8_0(bytes, destination, blocks); return
             case .q4_0: vlm_dequantize_q4_0(bytes, destination, blocks); return
             case .q4_1: vlm_dequantize_q4_1(bytes, destination, blocks); return
-            default: break
+            default: vlm_dequantize_blocks(Int32(type.ggml.rawValue), type.blockBytes, bytes, destination, blocks); return
             }
         }
         BlockDequantizer.dequantize(type.ggml, w, blocks: blocks, into: destination)

@@ -34,6 +34,11 @@ void vlm_dequantize_q8_0(const uint8_t *w, float *dst, long blocks);
 void vlm_dequantize_q4_0(const uint8_t *w, float *dst, long blocks);
 void vlm_dequantize_q4_1(const uint8_t *w, float *dst, long blocks);
 
+// Q5_0, Q5_1, IQ4_NL, Q2_K … Q6_K, IQ4_XS by ggml type number (quant_blocks_avx2.c):
+// `blocks` blocks of `block_bytes` each, dequantized as ggml's reference does, or dotted with x.
+void vlm_dequantize_blocks(int type, long block_bytes, const uint8_t *w, float *dst, long blocks);
+float vlm_dot_blocks(int type, long block_bytes, const uint8_t *w, const float *x, long blocks);
+
 // Int8 activations (quant_int8_avx2.c): x quantized per block of 32 to xq = round(x/dx),
 // dx = max|x|/127; also each block's Σ xq and exact Σ x, for the Q4 offsets and minimums.
 void vlm_quantize_x_q8(const float *x, long blocks, int8_t *xq, float *dx, float *xqsum, float *xsum);
