@@ -68,6 +68,7 @@ struct ChatCommand: ParsableCommand {
                                   shouldStop: { Interrupt.isRequested || StandardStreams.outputFailed })
             }
             StandardStreams.output("\n")
+            try StandardStreams.finish()
             if result.stats.stopReason == .interrupted, Interrupt.isRequested { StandardStreams.error("(reply stopped)") }
             for message in loaded.selected.drainValidationMessages() { logger.error("validation: \(message)") }
             StandardStreams.error("\(backend): \(result.stats.summary)")

@@ -46,6 +46,9 @@ struct EmbedCommand: ParsableCommand {
         }
         guard !inputs.isEmpty else { throw CommandError("\(file ?? "the input"): no texts to embed") }
 
+        // The folder's configs first: what is wrong with them is the one line to print, before
+        // a backend is opened (and says which it chose).
+        _ = try ModelFolder(path: model)
         let selected = try Backends.open(Backends.selector(flag: options.device), options: options.vulkanOptions(),
                                          logger: logger)
         let embedder = try Embedder(folder: model, backend: selected.backend)

@@ -71,6 +71,7 @@ struct GenerateCommand: ParsableCommand {
                                             onText: { StandardStreams.output($0) },
                                             shouldStop: { StandardStreams.outputFailed })
         StandardStreams.output("\n")
+        try StandardStreams.finish()  // a failed write is the one error line, without the stats
         for message in selected.drainValidationMessages() { logger.error("validation: \(message)") }
         StandardStreams.error("\(selected.backend.name): \(result.stats.summary)")
     }

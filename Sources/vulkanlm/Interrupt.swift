@@ -28,6 +28,12 @@ enum Interrupt {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // A parent may start us with SIGINT blocked (the mask is inherited): unblock it, or
+        // Ctrl-C would stay pending forever.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Runs `body` (a reply) with Ctrl-C meaning "stop the reply".

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The reproductions of issue 10 ("hostile inputs") that need the command line: each ends in a
+/// one-line error with exit status 1 (runtime) or 64 (usage), or in correct output; never a
+/// crash, a hang or a runaway allocation.
+@Suite struct HostileInputTests {
+    static func run(_ arguments: [String], input: String? = nil) throws -> ProcessOutput {
+        try CLITests.run(arguments, input: input)
+    }
+
+    /// Runs the binary through /bin/sh with `redirect` applied to its stdout.
+    static func run(_ arguments: [String], stdout redirect: String) throws -> ProcessOutput {
+        try Subprocess.run(URL(fileURLWithPath: "/bin/sh"),
+                           ["-c", "exec \"$0\" \"$@\" \(redirect)", CLITests.executable.path] + arguments)
+    }
+
+    /// A runtime error: status 1, one line on stderr naming `mentions`, no usage text.
+    static func expectRuntimeError(_ output: ProcessOutput, mentions: [String],
+                                   sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(output.status == 1, "status \(output.status): \(output.stderr)", sourceLocation: sourceLocation)
+        let lines = output.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(output.stderr)", sourceLocation: sourceLocation)
+        #expect(!output.stderr.contains("USAGE"), "\(output.stderr)", sourceLocation: sourceLocation)
+        for text in mentions {
+            #expect(output.stderr.contains(text), "'\(text)' not in: \(output.stderr)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static func expectUsageError(_ output: ProcessOutput, mentions: String,
+                                 sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(output.status == 64, "status \(output.status): \(output.stderr)", sourceLocation: sourceLocation)
+        #expect(output.stderr.contains(mentions), "\(output.stderr)", sourceLocation: sourceLocation)
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appending(path: "vulkanlm-hostile-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    // MARK: sizes from the file checked against what it holds
+
+    @Test func blockCountOfTwoToTheThirtyIsAnErrorNotAnAllocation() throws {
+        let path = try TinyLlamaGGUF(blockCount: 1 << 30).write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try Self.run(["generate", path, "-p", "hi", "-n", "2", "--device", "cpu"])
+        Self.expectRuntimeError(output, mentions: ["llama.block_count", "1073741824", "2"])
+    }
+
+    @Test func blockCountBelowTheStoredLayersIsAnError() throws {
+        let path = try TinyLlamaGGUF(blockCount: 2, layers: 3).write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try Self.run(["generate", path, "-p", "hi", "-n", "2", "--device", "cpu"])
+        Self.expectRuntimeError(output, mentions: ["llama.block_count", "says 2 blocks", "holds tensors for 3"])
+    }
+
+    @Test func theTinyModelItselfGenerates() throws {
+        let path = try TinyLlamaGGUF().write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try Self.run(["generate", path, "-p", "hi", "-n", "3", "--device", "cpu"])
+        #expect(output.status == 0, "\(output.stderr)")
+    }
+
+    @Test func aKVCacheLargerThanMemoryIsRefusedBeforeAllocating() throws {
+        let path = try TinyLlamaGGUF(contextLength: 1 << 30, embedding: 64, heads: 2).write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // 2 layers × 2 (K, V) × 2³⁰ positions × 64 × 4 bytes = 1 TiB.
+        let output = try Self.run(["generate", path, "-p", "hi", "-n", "2", "--context", "\(1 << 30)", "--device", "cpu"])
+        Self.expectRuntimeError(output, mentions: ["KV cache", "--context"])
+    }
+
+    // MARK: files that are not files
+
+    @Test func aFIFOIsRefusedWithoutBlocking() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fifo = directory + "/model.gguf"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let start = ContinuousClock.now
+        for arguments in [["info", fifo], ["tokenize", fifo, "hi"], ["generate", fifo, "-p", "hi"]] {
+            let output = try Self.run(arguments)
+            Self.expectRuntimeError(output, mentions: [fifo, "not a regular file", "FIFO"])
+        }
+        let embedFile = try Self.run(["embed", directory, "--file", fifo])
+        #expect(embedFile.status == 1 && !embedFile.stderr.contains("USAGE"), "\(embedFile.stderr)")
+        #expect(ContinuousClock.now - start < .seconds(30))
+    }
+
+    @Test func aDirectoryOrFIFOIsNotReportedAsMissing() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fifo = directory + "/folder"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let output = try Self.run(["embed", fifo, "text", "--device", "cpu"])
+        Self.expectRuntimeError(output, mentions: [fifo, "FIFO"])
+        #expect(!output.stderr.contains("not found"))
+        let info = try Self.run(["info", directory])
+        Self.expectRuntimeError(info, mentions: [directory, "directory"])
+        #expect(!info.stderr.contains("not found"))
+    }
+
+    // MARK: exit statuses and messages
+
+    @Test func runtimeErrorsAreOneLineWithoutUsage() throws {
+        let path = try TinyLlamaGGUF().write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let decode = try Self.run(["tokenize", path, "--decode", "49152"])
+        Self.expectRuntimeError(decode, mentions: ["49152", "0..<259"])
+
+        let mixed = try Self.run(["tokenize", path, "--decode", "1", "-5"])
+        #expect(mixed.status != 0 && !mixed.stderr.contains("USAGE") || mixed.status == 64, "\(mixed.stderr)")
+    }
+
+    @Test func generateOnABERTFolderIsARuntimeError() throws {
+        guard let miniLM = FetchedModels.path("all-MiniLM-L6-v2") else { return }
+        let output = try Self.run(["generate", miniLM, "-p", "hi"])
+        Self.expectRuntimeError(output, mentions: ["model_type is bert"])
+    }
+
+    @Test(arguments: [
+        (["--top-p", "2"], "top-p"), (["--top-p", "0"], "top-p"), (["--temp", "-1"], "temperature"),
+        (["--beams", "1000"], "--beams"), (["--beams", "0"], "--beams"), (["-n", "-2"], "-n"),
+        (["--device", ""], "--device"), (["--context", "0"], "--context"),
+    ])
+    func badSettingsAreUsageErrors(flags: [String], mentions: String) throws {
+        let path = try TinyLlamaGGUF().write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        Self.expectUsageError(try Self.run(["generate", path, "-p", "hi"] + flags), mentions: mentions)
+    }
+
+    @Test func embedBatchSizeIsBounded() throws {
+        Self.expectUsageError(try Self.run(["embed", "/nonexistent", "x", "--batch-size", "100000"]), mentions: "--batch-size")
+    }
+
+    @Test func minusOneTokensMeansUntilTheContextIsFull() throws {
+        let path = try TinyLlamaGGUF(contextLength: 48).write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try Self.run(["generate", path, "-p", "hi", "-n", "-1", "--device", "cpu"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stderr.contains("context full"), "\(output.stderr)")
+        let chat = try Self.run(["chat", path, "-p", "hi", "-n", "-1", "--device", "cpu"])
+        #expect(chat.status == 0, "\(chat.stderr)")
+    }
+
+    // MARK: write failures
+
+    @Test(arguments: ["> /dev/full", ">&-"])
+    func aFailedWriteIsAnError(redirect: String) throws {
+        let path = try TinyLlamaGGUF().write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for arguments in [["info", path], ["tokenize", path, "hello"],
+                          ["generate", path, "-p", "hi", "-n", "4", "--device", "cpu"]] {
+            let output = try Self.run(arguments, stdout: redirect)
+            Self.expectRuntimeError(output, mentions: ["cannot write to standard output"])
+        }
+    }
+}
