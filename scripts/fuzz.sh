@@ -4,8 +4,8 @@
 #
 #   scripts/fuzz.sh [LIMIT] [TARGET...]
 #
-# LIMIT: a number of executions per target (e.g. 1000000), or a time per target with an "s"
-# suffix (e.g. 300s); default 10000 runs. TARGETs: default all (see TARGETS below).
+# LIMIT: a number of executions per target (e.g. 1000000), a time per target with an "s"
+# suffix (e.g. 300s), or both (1000000/300s: whichever comes first); default 10000 runs. TARGETs: default all (see TARGETS below).
 # Each target is built from Fuzz/Support.swift + Fuzz/<target>.swift against the Formats and
 # Tokenizers sources (compiled once, instrumented, into .build-fuzz/), seeded from the real
 # files scripts/fetch-models.sh fetched (scripts/make-fuzz-seeds.py cuts them down), and run
@@ -22,7 +22,11 @@ limit="${1:-10000}"
 shift || true
 [[ $# -gt 0 ]] && TARGETS=("$@")
 
-if [[ "$limit" == *s ]]; then budget=(-max_total_time="${limit%s}"); else budget=(-runs="$limit"); fi
+case "$limit" in
+    */*s) budget=(-runs="${limit%%/*}" -max_total_time="$(basename "${limit%s}")") ;;  # N/Ms: whichever comes first
+    *s) budget=(-max_total_time="${limit%s}") ;;
+    *) budget=(-runs="$limit") ;;
+esac
 
 # FUZZ_SANITIZE=fuzzer drops AddressSanitizer (several times faster; Swift checks bounds and
 # overflow itself, ASan adds the raw-pointer code and the C runtime).
@@ -61,6 +65,8 @@ build_target() {
 
 python3 scripts/make-fuzz-seeds.py "$BUILD/seeds"
 echo "sanitizers: $SANITIZE" >&2
+# Traps go to libFuzzer (which saves the input), not to the Swift backtracer.
+export SWIFT_BACKTRACE=enable=no
 export VULKANLM_FUZZ_MODELS="$PWD/.cache/models" VULKANLM_FUZZ_ROOT="$PWD"
 
 results="$BUILD/results.md"

@@ -74,18 +74,18 @@ public struct BERTConfig: Sendable, Equatable, Decodable {
             labels[index] = label
         }
         self.init(
-            vocabSize: try c.decode(Int.self, forKey: .vocabSize),
-            hiddenSize: try c.decode(Int.self, forKey: .hiddenSize),
-            numHiddenLayers: try c.decode(Int.self, forKey: .numHiddenLayers),
-            numAttentionHeads: try c.decode(Int.self, forKey: .numAttentionHeads),
-            intermediateSize: try c.decode(Int.self, forKey: .intermediateSize),
-            maxPositionEmbeddings: try c.decode(Int.self, forKey: .maxPositionEmbeddings),
-            typeVocabSize: try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? 2,
+            vocabSize: try c.integer(.vocabSize),
+            hiddenSize: try c.integer(.hiddenSize),
+            numHiddenLayers: try c.integer(.numHiddenLayers),
+            numAttentionHeads: try c.integer(.numAttentionHeads),
+            intermediateSize: try c.integer(.intermediateSize),
+            maxPositionEmbeddings: try c.integer(.maxPositionEmbeddings),
+            typeVocabSize: try c.integerIfPresent(.typeVocabSize) ?? 2,
             layerNormEps: try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? 1e-12,
             hiddenAct: try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "gelu",
             architectures: try c.decodeIfPresent([String].self, forKey: .architectures) ?? [],
             id2label: labels,
-            numLabels: try c.decodeIfPresent(Int.self, forKey: .numLabels),
+            numLabels: try c.integerIfPresent(.numLabels),
             positionEmbeddingType: try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType) ?? "absolute")
     }
 

@@ -84,6 +84,10 @@ enum JSONFile {
             throw error
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                if DecodingErrorText.isJSONObject(data) {
+                    throw .badConfig(file: path, field: "(unknown)",
+                                     detail: "valid JSON, but a number does not fit its field (a fraction where an integer belongs, say)")
+                }
                 throw .badJSON(file: path, detail: context.debugDescription)
             }
             throw .badConfig(file: path, field: DecodingErrorText.field(error) ?? "(top level)",
