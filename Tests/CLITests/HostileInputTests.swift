@@ -144,6 +144,40 @@ import TestSupport
         #expect(chat.status == 0, "\(chat.stderr)")
     }
 
+    // MARK: NaN in, no invalid JSON out
+
+    /// The tiny BERT fixture with NaN embedding-norm weights (every output is NaN) and a
+    /// vocab.txt of its 101 tokens.
+    static func nanBERTFolder() throws -> String {
+        let fixture = RandomGPT2Checkpoint.repositoryRoot + "/Tests/ModelTests/Fixtures/bert-mlm"
+        let folder = try temporaryDirectory()
+        try FileManager.default.copyItem(atPath: fixture + "/config.json", toPath: folder + "/config.json")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture + "/model.safetensors")))
+        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any])
+        let entry = try #require(header["bert.embeddings.LayerNorm.weight"] as? [String: Any])
+        let offsets = try #require(entry["data_offsets"] as? [Int])
+        let nan = Float.nan.bitPattern
+        for position in stride(from: 8 + headerLength + offsets[0], to: 8 + headerLength + offsets[1], by: 4) {
+            for byte in 0..<4 { bytes[position + byte] = UInt8(truncatingIfNeeded: nan >> (8 * UInt32(byte))) }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/model.safetensors"))
+        let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + (5..<101).map { "w\($0)" }
+        try (vocabulary.joined(separator: "\n") + "\n").write(toFile: folder + "/vocab.txt", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    /// JSON has no NaN: `embed` refuses (exit 1, naming the text) rather than print `nan`.
+    @Test func embedRefusesNaNInsteadOfPrintingInvalidJSON() throws {
+        let folder = try Self.nanBERTFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for flags in [[], ["--similarity"]] {
+            let output = try Self.run(["embed", folder, "w5 w6", "w7", "--device", "cpu"] + flags)
+            Self.expectRuntimeError(output, mentions: ["text 1", "non-finite"])
+            #expect(!output.stdout.contains("nan"), "\(output.stdout)")
+        }
+    }
+
     // MARK: write failures
 
     @Test(arguments: ["> /dev/full", ">&-"])

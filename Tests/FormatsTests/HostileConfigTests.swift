@@ -105,3 +105,17 @@ import Testing
         }
     }
 }
+
+/// A GGUF dimension no Int can hold is reported with the file's own dims, not an empty shape.
+@Suite struct GGUFHugeDimensionTests {
+    @Test func aTwoToTheSixtyThreeDimensionIsShownAsWritten() throws {
+        let directory = try TemporaryDirectory()
+        let builder = GGUFBuilder(metadata: [("general.name", .string("huge"))],
+                                  tensors: [TestGGUFTensor(name: "weight", type: 0, dimensions: [8, 1 << 63],
+                                                           data: Array(repeating: 0, count: 32))])
+        let path = try directory.write(builder.bytes(), to: "huge.gguf")
+        let error = expectFormatError(["huge.gguf", "weight", "9223372036854775808", "[8, 9223372036854775808]"],
+                                      { _ = try GGUFFile(path: path) }) { _ in true }
+        #expect(!"\(error.map { "\($0)" } ?? "")".contains("shape []"))
+    }
+}
