@@ -109,8 +109,6 @@ import TestSupport
         let decode = try Self.run(["tokenize", path, "--decode", "49152"])
         Self.expectRuntimeError(decode, mentions: ["49152", "0..<259"])
 
-        let mixed = try Self.run(["tokenize", path, "--decode", "1", "-5"])
-        #expect(mixed.status != 0 && !mixed.stderr.contains("USAGE") || mixed.status == 64, "\(mixed.stderr)")
     }
 
     @Test func generateOnABERTFolderIsARuntimeError() throws {
@@ -142,6 +140,35 @@ import TestSupport
         #expect(output.stderr.contains("context full"), "\(output.stderr)")
         let chat = try Self.run(["chat", path, "-p", "hi", "-n", "-1", "--device", "cpu"])
         #expect(chat.status == 0, "\(chat.stderr)")
+    }
+
+    @Test func anUnsupportedGGUFArchitectureIsNamedAsSuch() throws {
+        let path = try TinyLlamaGGUF(architecture: "mamba").write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try Self.run(["generate", path, "-p", "hi", "--device", "cpu"])
+        Self.expectRuntimeError(output, mentions: ["general.architecture", "mamba", "supported: llama"])
+        #expect(!output.stderr.contains("model_type") && !output.stderr.contains("gpt2, bert"), "\(output.stderr)")
+    }
+
+    @Test func aTooLongPromptIsRefusedNamingTheContext() throws {
+        let path = try TinyLlamaGGUF(contextLength: 64).write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Over the context after tokenizing: 200 tokens (no merges: one per byte).
+        let tokenized = try Self.run(["generate", path, "-p", String(repeating: "a", count: 200), "--context", "32", "--device", "cpu"])
+        Self.expectRuntimeError(tokenized, mentions: ["200 tokens", "context holds at most 32"])
+        #expect(!tokenized.stderr.contains("n_positions"))
+        // So long that no tokenization could fit: refused before tokenizing.
+        let huge = try Self.run(["generate", path, "-p", String(repeating: "a", count: 100_000), "--device", "cpu"])
+        Self.expectRuntimeError(huge, mentions: ["100000 bytes", "context holds at most 64"])
+    }
+
+    @Test func aHugeIdInAWordPieceTokenizerJSONIsAnError() throws {
+        let folder = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try #"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "a": 99999999999}}}"#
+            .write(toFile: folder + "/tokenizer.json", atomically: true, encoding: .utf8)
+        let output = try Self.run(["tokenize", folder, "a"])
+        Self.expectRuntimeError(output, mentions: ["99999999999", "tokenizer.json"])
     }
 
     // MARK: NaN in, no invalid JSON out

@@ -13,6 +13,7 @@ struct TinyLlamaGGUF {
     var embedding = 16
     var heads = 2
     var feedForward = 32
+    var architecture = "llama"
 
     static let controlTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
     var vocabularySize: Int { Self.controlTokens.count + 256 }
@@ -26,7 +27,7 @@ struct TinyLlamaGGUF {
         out.u64(UInt64(tensors.count))
         let tokens = Self.controlTokens + Self.byteAlphabet
         let metadata: [(String, Value)] = [
-            ("general.architecture", .string("llama")),
+            ("general.architecture", .string(architecture)),
             ("llama.block_count", .u32(UInt32(blockCount))),
             ("llama.context_length", .u32(UInt32(contextLength))),
             ("llama.embedding_length", .u32(UInt32(embedding))),
