@@ -137,8 +137,9 @@ final class BPEModel: Sendable {
     }
 }
 
-/// A binary min-heap of candidate merges ordered by (rank, position): the best-ranked pair,
-/// leftmost among equals, comes out first.
+/// A min-heap of candidate merges ordered by (rank, position): the best-ranked pair, leftmost
+/// among equals, comes out first. Four children per node: half the levels of a binary heap,
+/// and the children of a node share a cache line, which is what a pop waits on for long words.
 struct MergeHeap {
     struct Entry {
         let rank: Int32
@@ -151,6 +152,7 @@ struct MergeHeap {
     }
 
     private var entries: [Entry] = []
+    private static let arity = 4
 
     mutating func reserve(_ capacity: Int) { entries.reserveCapacity(capacity) }
 
@@ -158,7 +160,7 @@ struct MergeHeap {
         entries.append(entry)
         var child = entries.count - 1
         while child > 0 {
-            let parent = (child - 1) / 2
+            let parent = (child - 1) / Self.arity
             guard entries[child].precedes(entries[parent]) else { break }
             entries.swapAt(child, parent)
             child = parent
@@ -169,17 +171,21 @@ struct MergeHeap {
         guard let last = entries.popLast() else { return nil }
         guard !entries.isEmpty else { return last }
         let top = entries[0]
-        entries[0] = last
+        // Sift `last` down from the root, moving the best child up at each level.
+        let count = entries.count
         var parent = 0
         while true {
-            let left = 2 * parent + 1, right = left + 1
-            var best = parent
-            if left < entries.count, entries[left].precedes(entries[best]) { best = left }
-            if right < entries.count, entries[right].precedes(entries[best]) { best = right }
-            guard best != parent else { break }
-            entries.swapAt(parent, best)
+            let first = Self.arity * parent + 1
+            guard first < count else { break }
+            var best = first
+            for child in (first + 1)..<min(first + Self.arity, count) where entries[child].precedes(entries[best]) {
+                best = child
+            }
+            guard entries[best].precedes(last) else { break }
+            entries[parent] = entries[best]
             parent = best
         }
+        entries[parent] = last
         return top
     }
 }
