@@ -13,6 +13,10 @@
 # crashes are saved as .build-fuzz/*/artifacts/<target>/crash-* (replay: the binary with the
 # file as argument). A summary table (executions, coverage, time) goes to
 # .build-fuzz/<sanitizers>/results.md. Exit status 1 if any target found a crash, timeout or OOM.
+#
+# Cost: building the instrumented modules and the ten targets takes ~3–4 minutes on 2 cores,
+# so this is not part of scripts/test.sh; a nightly `scripts/fuzz.sh 1000000/300s` (or a short
+# `scripts/fuzz.sh 2000` where a few minutes are affordable) keeps the corpora growing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
