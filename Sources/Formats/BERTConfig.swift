@@ -10,6 +10,8 @@ public struct BERTConfig: Sendable, Equatable, Decodable {
     public var typeVocabSize: Int
     public var layerNormEps: Double
     public var hiddenAct: String
+    /// Only "absolute" (learned position embeddings) is implemented; others are refused.
+    public var positionEmbeddingType: String
     public var architectures: [String]
     /// Label names by class index, for classification heads.
     public var id2label: [Int: String]
@@ -19,7 +21,7 @@ public struct BERTConfig: Sendable, Equatable, Decodable {
     public init(vocabSize: Int, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int,
                 intermediateSize: Int, maxPositionEmbeddings: Int, typeVocabSize: Int = 2,
                 layerNormEps: Double = 1e-12, hiddenAct: String = "gelu", architectures: [String] = [],
-                id2label: [Int: String] = [:], numLabels: Int? = nil) {
+                id2label: [Int: String] = [:], numLabels: Int? = nil, positionEmbeddingType: String = "absolute") {
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
         self.numHiddenLayers = numHiddenLayers
@@ -29,6 +31,7 @@ public struct BERTConfig: Sendable, Equatable, Decodable {
         self.typeVocabSize = typeVocabSize
         self.layerNormEps = layerNormEps
         self.hiddenAct = hiddenAct
+        self.positionEmbeddingType = positionEmbeddingType
         self.architectures = architectures
         self.id2label = id2label
         self.numLabels = numLabels ?? (id2label.isEmpty ? 2 : id2label.count)
@@ -56,7 +59,7 @@ public struct BERTConfig: Sendable, Equatable, Decodable {
         case numAttentionHeads = "num_attention_heads", intermediateSize = "intermediate_size"
         case maxPositionEmbeddings = "max_position_embeddings", typeVocabSize = "type_vocab_size"
         case layerNormEps = "layer_norm_eps", hiddenAct = "hidden_act", architectures
-        case id2label, numLabels = "num_labels"
+        case id2label, numLabels = "num_labels", positionEmbeddingType = "position_embedding_type"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,19 +74,23 @@ public struct BERTConfig: Sendable, Equatable, Decodable {
             labels[index] = label
         }
         self.init(
-            vocabSize: try c.decode(Int.self, forKey: .vocabSize),
-            hiddenSize: try c.decode(Int.self, forKey: .hiddenSize),
-            numHiddenLayers: try c.decode(Int.self, forKey: .numHiddenLayers),
-            numAttentionHeads: try c.decode(Int.self, forKey: .numAttentionHeads),
-            intermediateSize: try c.decode(Int.self, forKey: .intermediateSize),
-            maxPositionEmbeddings: try c.decode(Int.self, forKey: .maxPositionEmbeddings),
-            typeVocabSize: try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? 2,
+            vocabSize: try c.integer(.vocabSize),
+            hiddenSize: try c.integer(.hiddenSize),
+            numHiddenLayers: try c.integer(.numHiddenLayers),
+            numAttentionHeads: try c.integer(.numAttentionHeads),
+            intermediateSize: try c.integer(.intermediateSize),
+            maxPositionEmbeddings: try c.integer(.maxPositionEmbeddings),
+            typeVocabSize: try c.integerIfPresent(.typeVocabSize) ?? 2,
             layerNormEps: try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? 1e-12,
             hiddenAct: try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "gelu",
             architectures: try c.decodeIfPresent([String].self, forKey: .architectures) ?? [],
             id2label: labels,
-            numLabels: try c.decodeIfPresent(Int.self, forKey: .numLabels))
+            numLabels: try c.integerIfPresent(.numLabels),
+            positionEmbeddingType: try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType) ?? "absolute")
     }
+
+    /// GELU in its exact erf form, which transformers calls "gelu".
+    public static let implementedActivations: Set<String> = ["gelu"]
 
     /// Reads and validates a BERT `config.json`.
     public static func load(from path: String) throws(FormatError) -> BERTConfig {
@@ -105,6 +112,15 @@ public struct BERTConfig: Sendable, Equatable, Decodable {
         }
         try check.divisible(hiddenSize, "hidden_size", by: numAttentionHeads, "num_attention_heads")
         try check.positive(layerNormEps, "layer_norm_eps")
+        // What the encoder implements; anything else would run silently as if it were this.
+        guard Self.implementedActivations.contains(hiddenAct) else {
+            throw .badConfig(file: file, field: "hidden_act",
+                             detail: "'\(hiddenAct)' is not implemented (implemented: \(Self.implementedActivations.sorted().joined(separator: ", ")))")
+        }
+        guard positionEmbeddingType == "absolute" else {
+            throw .badConfig(file: file, field: "position_embedding_type",
+                             detail: "'\(positionEmbeddingType)' is not implemented (implemented: absolute)")
+        }
         if !id2label.isEmpty {
             guard id2label.keys.sorted() == Array(0..<id2label.count), id2label.count == numLabels else {
                 throw .badConfig(file: file, field: "id2label",

@@ -1,3 +1,19 @@
+extension KeyedDecodingContainer {
+    /// An integer field, read as a number first: Foundation reports 4096.5 decoded as `Int` as
+    /// invalid JSON at no field; this names the field and says what is wrong.
+    func integer(_ key: Key) throws -> Int {
+        let value = try decode(Double.self, forKey: key)
+        guard value == value.rounded(), abs(value) < 0x1p62 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "\(value) is not an integer")
+        }
+        return Int(value)
+    }
+
+    func integerIfPresent(_ key: Key) throws -> Int? {
+        try contains(key) && !decodeNil(forKey: key) ? integer(key) : nil
+    }
+}
+
 /// Checks shared by the typed configs; each names the config file and the field.
 struct ConfigValidator {
     let file: String

@@ -6,7 +6,7 @@ import Darwin
 import FoundationEssentials
 
 /// The few file-system questions the loaders ask, answered with plain POSIX calls.
-enum FileSystem {
+public enum FileSystem {
     enum Kind { case missing, file, directory, other }
 
     static func kind(of path: String) -> Kind {
@@ -21,12 +21,54 @@ enum FileSystem {
 
     static func isFile(_ path: String) -> Bool { kind(of: path) == .file }
 
+    /// Throws unless `path` is a regular file (following symlinks): `.missingFile` when nothing
+    /// is there, else a message saying what is there instead (a directory, a FIFO, a device…).
+    static func requireRegularFile(_ path: String) throws(FormatError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            let code = errno
+            throw code == ENOENT || code == ENOTDIR
+                ? .missingFile(file: path) : .cannotRead(file: path, reason: MappedFile.describe(code))
+        }
+        let type = status.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            throw .cannotRead(file: path, reason: "not a regular file (\(describe(type: type)))")
+        }
+    }
+
+    /// Throws unless `path` is a directory, saying what is there instead.
+    static func requireDirectory(_ path: String) throws(FormatError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            let code = errno
+            throw code == ENOENT || code == ENOTDIR
+                ? .missingFile(file: path) : .cannotRead(file: path, reason: MappedFile.describe(code))
+        }
+        let type = status.st_mode & S_IFMT
+        guard type == S_IFDIR else {
+            throw .cannotRead(file: path, reason: "not a model folder (\(describe(type: type)))")
+        }
+    }
+
+    static func describe(type: mode_t) -> String {
+        switch type {
+        case S_IFREG: "a regular file"
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "file type \(type)"
+        }
+    }
+
     static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
     /// A small file's whole contents (configs, indexes). Missing files throw `.missingFile`.
-    static func contents(of path: String) throws(FormatError) -> Data {
+    /// Public for the tokenizer loaders: one place refuses FIFOs and devices before reading.
+    public static func contents(of path: String) throws(FormatError) -> Data {
         let mapping = try MappedFile(path: path)
         return Data(mapping.bytes)
     }
@@ -42,6 +84,10 @@ enum JSONFile {
             throw error
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                if DecodingErrorText.isJSONObject(data) {
+                    throw .badConfig(file: path, field: "(unknown)",
+                                     detail: "valid JSON, but a number does not fit its field (a fraction where an integer belongs, say)")
+                }
                 throw .badJSON(file: path, detail: context.debugDescription)
             }
             throw .badConfig(file: path, field: DecodingErrorText.field(error) ?? "(top level)",

@@ -78,7 +78,9 @@ enum GGUFTensorLayout {
         var elements = 1
         for raw in info.dimensions {
             guard let dimension = Int(exactly: raw) else {
-                throw .badShape(file: file, tensor: info.name, shape: [], detail: "dimension \(raw) is too large")
+                // Shown as the raw ggml dims: there is no meaningful [Int] shape to print.
+                throw .badTensorEntry(file: file, tensor: info.name,
+                                      detail: "dimension \(raw) is too large (dims, ggml order: \(info.dimensions))")
             }
             dimensions.append(dimension)
             let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)

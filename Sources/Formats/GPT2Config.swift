@@ -39,20 +39,20 @@ public struct GPT2Config: Sendable, Equatable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let nEmbd = try c.decode(Int.self, forKey: .nEmbd)
+        let nEmbd = try c.integer(.nEmbd)
         // Very old configs only carry n_ctx, which always equalled n_positions.
-        let nPositions = try c.decodeIfPresent(Int.self, forKey: .nPositions)
-            ?? c.decode(Int.self, forKey: .nContext)
+        let nPositions = try c.integerIfPresent(.nPositions)
+            ?? c.integer(.nContext)
         self.init(
-            vocabSize: try c.decode(Int.self, forKey: .vocabSize),
+            vocabSize: try c.integer(.vocabSize),
             nPositions: nPositions,
             nEmbd: nEmbd,
-            nLayer: try c.decode(Int.self, forKey: .nLayer),
-            nHead: try c.decode(Int.self, forKey: .nHead),
+            nLayer: try c.integer(.nLayer),
+            nHead: try c.integer(.nHead),
             layerNormEpsilon: try c.decodeIfPresent(Double.self, forKey: .layerNormEpsilon) ?? 1e-5,
             activationFunction: try c.decodeIfPresent(String.self, forKey: .activationFunction) ?? "gelu_new",
             // Checked before multiplying so a huge n_embd fails validation instead of trapping here.
-            nInner: try c.decodeIfPresent(Int.self, forKey: .nInner)
+            nInner: try c.integerIfPresent(.nInner)
                 ?? (nEmbd.multipliedReportingOverflow(by: 4).overflow ? -1 : 4 * nEmbd),
             tieWordEmbeddings: try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? true,
             architectures: try c.decodeIfPresent([String].self, forKey: .architectures) ?? [])

@@ -35,7 +35,9 @@ public struct LlamaConfig: Sendable, Equatable {
         guard let architecture = gguf.metadata["general.architecture"]?.string else {
             throw .badMetadata(file: file, key: "general.architecture", detail: "missing, or not a string")
         }
-        guard architecture == "llama" else { throw .unsupportedModelType(file: file, modelType: architecture) }
+        guard architecture == "llama" else {
+            throw .badMetadata(file: file, key: "general.architecture", detail: "'\(architecture)' is not supported (supported: llama)")
+        }
 
         func integer(_ key: String, default fallback: Int? = nil) throws(FormatError) -> Int {
             guard let value = gguf.metadata["llama." + key] else {

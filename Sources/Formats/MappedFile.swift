@@ -15,7 +15,10 @@ final class MappedFile: @unchecked Sendable {
 
     init(path: String) throws(FormatError) {
         self.path = path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // The kind is checked before `open`: opening a FIFO for reading blocks until a writer
+        // appears, which may be never. O_NONBLOCK covers a file swapped for a FIFO in between.
+        try FileSystem.requireRegularFile(path)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
             throw code == ENOENT ? .missingFile(file: path) : .cannotRead(file: path, reason: Self.describe(code))
@@ -46,7 +49,7 @@ final class MappedFile: @unchecked Sendable {
         }
     }
 
-    private static func describe(_ code: Int32) -> String {
+    static func describe(_ code: Int32) -> String {
         guard let message = strerror(code) else { return "errno \(code)" }
         return String(cString: message)
     }

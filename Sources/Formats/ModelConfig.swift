@@ -10,6 +10,14 @@ public enum ModelConfig: Sendable, Equatable {
         }
     }
 
+    /// The width of the token states (what a pooling layer sees).
+    public var hiddenSize: Int {
+        switch self {
+        case .gpt2(let config): config.nEmbd
+        case .bert(let config): config.hiddenSize
+        }
+    }
+
     private struct ModelTypeOnly: Decodable {
         let modelType: String
         enum CodingKeys: String, CodingKey { case modelType = "model_type" }

@@ -21,18 +21,20 @@ public struct ModelFolder: Sendable {
     public static let modulesFile = "modules.json"
 
     public init(path: String) throws(FormatError) {
-        guard FileSystem.kind(of: path) == .directory else { throw .missingFile(file: path) }
+        try FileSystem.requireDirectory(path)
         self.path = path
 
         configPath = FileSystem.join(path, Self.configFile)
-        guard FileSystem.isFile(configPath) else { throw .missingFile(file: configPath) }
+        try FileSystem.requireRegularFile(configPath)
         config = try ModelConfig.load(from: configPath)
 
         let single = FileSystem.join(path, Self.weightsFile)
         let index = FileSystem.join(path, Self.shardIndexFile)
-        if FileSystem.isFile(single) {
+        // Something that is there but not a file (a FIFO, a directory) is named as such.
+        if FileSystem.kind(of: single) != .missing {
+            try FileSystem.requireRegularFile(single)
             weights = .single(path: single)
-        } else if FileSystem.isFile(index) {
+        } else if FileSystem.kind(of: index) != .missing {
             weights = .sharded(try ShardIndex.load(from: index))
         } else {
             throw .missingFile(file: single)
@@ -42,7 +44,7 @@ public struct ModelFolder: Sendable {
 
         let modules = FileSystem.join(path, Self.modulesFile)
         sentenceTransformers = FileSystem.isFile(modules)
-            ? try SentenceTransformersConfig.load(folder: path, modulesPath: modules)
+            ? try SentenceTransformersConfig.load(folder: path, modulesPath: modules, hiddenSize: config.hiddenSize)
             : nil
     }
 
@@ -60,6 +62,13 @@ public struct ModelFolder: Sendable {
     /// Opens the weights and checks them against the config's expected tensors.
     public func openCheckedWeights() throws(FormatError) -> CheckedWeights {
         let source = try openWeights()
+        switch config {
+        case .gpt2(let gpt2):
+            try LayerCount.check(declared: gpt2.nLayer, field: "n_layer", configFile: configPath, stem: "h.", in: source)
+        case .bert(let bert):
+            try LayerCount.check(declared: bert.numHiddenLayers, field: "num_hidden_layers", configFile: configPath,
+                                 stem: "encoder.layer.", in: source)
+        }
         let expected = switch config {
         case .gpt2(let gpt2): gpt2.expectedTensors()
         case .bert(let bert): bert.expectedTensors()

@@ -17,7 +17,8 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
     static let normalizeModuleType = "sentence_transformers.models.Normalize"
 
     /// Reads `modules.json` and the pooling config it points to.
-    static func load(folder: String, modulesPath: String) throws(FormatError) -> SentenceTransformersConfig {
+    /// `hiddenSize`: the encoder's width, which the pooling's `word_embedding_dimension` must match.
+    static func load(folder: String, modulesPath: String, hiddenSize: Int? = nil) throws(FormatError) -> SentenceTransformersConfig {
         let modules = try JSONFile.decode([Module].self, from: modulesPath)
         for module in modules where module.path.contains("..") || module.path.hasPrefix("/") {
             throw .badConfig(file: modulesPath, field: "path", detail: "'\(module.path)' leaves the model folder")
@@ -27,6 +28,10 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
         }
         let poolingPath = FileSystem.join(FileSystem.join(folder, poolingModule.path), "config.json")
         let pooling = try PoolingConfig.load(from: poolingPath)
+        if let hiddenSize, let dimension = pooling.wordEmbeddingDimension, dimension != hiddenSize {
+            throw .badConfig(file: poolingPath, field: "word_embedding_dimension",
+                             detail: "is \(dimension), but the model's hidden_size is \(hiddenSize)")
+        }
         return SentenceTransformersConfig(modules: modules, pooling: pooling,
                                           normalize: modules.contains { $0.type == normalizeModuleType })
     }

@@ -44,7 +44,8 @@ public final class ChatSession {
     /// Throws `ChatError.contextFull` (the conversation unchanged) when the message does not fit.
     @discardableResult
     public func reply(to userText: String, options: GenerationOptions,
-                      onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+                      onText: (String) -> Void = { _ in },
+                      shouldStop: () -> Bool = { false }) throws -> GenerationResult {
         let starting = tokens.isEmpty
         let text = starting
             ? template.beginning + (systemPrompt.map { template.message(ChatMessage(.system, $0)) } ?? "")
@@ -64,7 +65,7 @@ public final class ChatSession {
         var options = options
         options.stopTokens.formUnion(stopTokens)
         let result = try generator.generate(appending: Array(tokens[cached...]) + fresh, after: Array(tokens[..<cached]),
-                                            options: options, onText: onText)
+                                            options: options, onText: onText, shouldStop: shouldStop)
         var reply = result.tokens
         if let last = reply.last, options.stopTokens.contains(last) { reply.removeLast() }
         tokens += fresh + reply

@@ -9,6 +9,8 @@ public enum StopReason: String, Sendable, Equatable {
     case stopToken = "stop token"
     case stopString = "stop string"
     case contextFull = "context full"
+    /// The caller's `shouldStop` said so (Ctrl-C in `chat`, a failed write to the output).
+    case interrupted = "interrupted"
 }
 
 public struct GenerationStats: Sendable, Equatable {

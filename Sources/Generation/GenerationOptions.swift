@@ -25,9 +25,15 @@ public struct GenerationOptions: Sendable, Equatable {
         self.lengthPenalty = lengthPenalty
     }
 
+    /// Each beam costs a forward pass over the whole sequence per step: 1,000 beams would run
+    /// for hours. Hugging Face's examples use 4–10.
+    public static let maxBeams = 32
+
     func validate() throws(GenerationError) {
         guard maxNewTokens >= 0 else { throw .invalidOption("max new tokens must be ≥ 0, got \(maxNewTokens)") }
-        guard beams >= 1 else { throw .invalidOption("beams must be ≥ 1, got \(beams)") }
+        guard beams >= 1, beams <= Self.maxBeams else {
+            throw .invalidOption("beams must be in 1...\(Self.maxBeams), got \(beams)")
+        }
         try sampling.validate()
     }
 }

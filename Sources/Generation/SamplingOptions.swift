@@ -25,10 +25,10 @@ public struct SamplingOptions: Sendable, Equatable {
 
     public var isGreedy: Bool { temperature == 0 }
 
-    func validate() throws(GenerationError) {
+    public func validate() throws(GenerationError) {
         guard temperature >= 0, temperature.isFinite else { throw .invalidOption("temperature must be ≥ 0, got \(temperature)") }
         if let topK, topK < 0 { throw .invalidOption("top-k must be ≥ 0, got \(topK)") }
-        if let topP, !(topP > 0) { throw .invalidOption("top-p must be > 0, got \(topP)") }
+        if let topP, !(topP > 0 && topP <= 1) { throw .invalidOption("top-p must be in (0, 1], got \(topP)") }
         guard repetitionPenalty > 0, repetitionPenalty.isFinite else {
             throw .invalidOption("repetition penalty must be > 0, got \(repetitionPenalty)")
         }

@@ -31,19 +31,31 @@ public struct TextGenerator: Sendable {
 
     /// Generates the whole continuation; `onText` receives the pieces as `stream` yields them.
     @discardableResult
+    /// `shouldStop` is asked before each new token; true ends the generation there
+    /// (`StopReason.interrupted`), keeping what was generated so far.
     public func generate(prompt: String, options: GenerationOptions,
-                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
-        try generate(promptTokens: tokenizer.encode(prompt), options: options, onText: onText)
+                         onText: (String) -> Void = { _ in },
+                         shouldStop: () -> Bool = { false }) throws -> GenerationResult {
+        try options.validate()
+        // A prompt of more bytes than the context has positions times the longest token cannot
+        // fit; refuse it before tokenizing it. (Tokenizing is linear, but this is free.)
+        let longest = tokenizer.longestTokenBytes
+        if longest > 0, prompt.utf8.count / longest > model.contextLength {
+            throw GenerationError.promptTextTooLong(bytes: prompt.utf8.count, longestToken: longest,
+                                                    limit: model.contextLength)
+        }
+        return try generate(promptTokens: tokenizer.encode(prompt), options: options, onText: onText, shouldStop: shouldStop)
     }
 
     public func generate(promptTokens prompt: [Int], options: GenerationOptions,
-                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+                         onText: (String) -> Void = { _ in },
+                         shouldStop: () -> Bool = { false }) throws -> GenerationResult {
         try options.validate()
         guard !prompt.isEmpty else { throw GenerationError.emptyPrompt }
         guard prompt.count <= model.contextLength else {
             throw GenerationError.promptTooLong(tokens: prompt.count, limit: model.contextLength)
         }
-        return try run(prompt: prompt, earlier: [], options: options, onText: onText) {
+        return try run(prompt: prompt, earlier: [], options: options, onText: onText, shouldStop: shouldStop) {
             try model.nextTokenLogits(of: prompt)
         }
     }
@@ -54,7 +66,8 @@ public struct TextGenerator: Sendable {
     /// never fed (nor a stop token): the cache ends one short of `result.tokens`.
     /// Beam search recomputes from the prompt, so it cannot continue; it is refused here.
     public func generate(appending tokens: [Int], after earlier: [Int] = [], options: GenerationOptions,
-                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+                         onText: (String) -> Void = { _ in },
+                         shouldStop: () -> Bool = { false }) throws -> GenerationResult {
         try options.validate()
         guard options.beams == 1, options.useCache else {
             throw GenerationError.invalidOption("continuing a cached sequence needs the cache and one beam")
@@ -64,7 +77,8 @@ public struct TextGenerator: Sendable {
         guard cached + tokens.count <= model.contextLength else {
             throw GenerationError.contextOverflow(tokens: cached + tokens.count, limit: model.contextLength)
         }
-        return try run(prompt: tokens, earlier: earlier, cached: cached, options: options, onText: onText) {
+        return try run(prompt: tokens, earlier: earlier, cached: cached, options: options, onText: onText,
+                       shouldStop: shouldStop) {
             try model.nextTokenLogits(appending: tokens)
         }
     }
@@ -72,7 +86,8 @@ public struct TextGenerator: Sendable {
     /// The shared loop. `cached`: positions before `prompt` in the model's cache (0 when the
     /// prompt starts a sequence); `promptLogits` feeds the prompt.
     private func run(prompt: [Int], earlier: [Int], cached: Int = 0, options: GenerationOptions,
-                     onText: (String) -> Void, promptLogits feed: () throws -> [Float]) throws -> GenerationResult {
+                     onText: (String) -> Void, shouldStop: () -> Bool,
+                     promptLogits feed: () throws -> [Float]) throws -> GenerationResult {
         func deliver(_ piece: String) { if !piece.isEmpty { onText(piece) } }
         var output = TextOutput(tokenizer: tokenizer, stopStrings: options.stopStrings)
         let clock = ContinuousClock()
@@ -95,6 +110,7 @@ public struct TextGenerator: Sendable {
             var logits = promptLogits
             for step in 0..<options.maxNewTokens {
                 try Task.checkCancellation()
+                if shouldStop() { reason = .interrupted; break }
                 let token = sampler.next(logits, history: earlier + prompt + tokens)
                 tokens.append(token)
                 logProbability += LogitProcessors.logSoftmax(logits)[token]

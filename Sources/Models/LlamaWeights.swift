@@ -30,6 +30,8 @@ struct LlamaWeights: Sendable {
         let hasOutput = gguf.tensors.contains { $0.name == "output.weight" }
         head = hasOutput ? try uploader.matrix("output.weight", shape: [v, e]) : tokenEmbedding
         outputNorm = try uploader.vector("output_norm.weight", count: e)
+        // Before anything is sized by the count: it must match the blocks the file holds.
+        try config.checkBlockCount(in: gguf)
         layers = try (0..<config.layers).map { layer in
             let b = "blk.\(layer)."
             return LlamaLayerWeights(

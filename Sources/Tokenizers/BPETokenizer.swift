@@ -29,6 +29,7 @@ public struct BPETokenizer: Tokenizer {
     /// special token when the vocabulary has it.
     public init(vocabJSON: String, merges mergesTXT: String) throws(TokenizerError) {
         let vocabulary = try TokenizerFileReader.decodeJSON([String: Int].self, from: vocabJSON)
+        try VocabularyIDs.check(vocabulary, path: vocabJSON, field: "token")
         let merges = try Self.readMerges(mergesTXT)
         model = try BPEModel(vocabulary: vocabulary, merges: merges, path: mergesTXT)
         let special = "<|endoftext|>"
@@ -54,7 +55,8 @@ public struct BPETokenizer: Tokenizer {
         guard let merges = file.model.merges else {
             throw .invalidFile(path: path, reason: "model.merges is missing")
         }
-        model = try BPEModel(vocabulary: vocabulary, merges: merges.map { ($0.left, $0.right) }, path: path)
+        model = try BPEModel(vocabulary: vocabulary, extraTokens: file.addedTokenList.count,
+                             merges: merges.map { ($0.left, $0.right) }, path: path, field: "model.vocab")
         addedTokens = AddedTokens(file.addedTokenList)
     }
 
@@ -74,6 +76,11 @@ public struct BPETokenizer: Tokenizer {
 
     public var vocabularySize: Int {
         max(model.tokens.count, (addedTokens.tokens.map(\.id).max() ?? -1) + 1)
+    }
+
+    /// The most bytes any one token stands for: a text of n bytes is at least n / this tokens.
+    public var longestTokenBytes: Int {
+        max(model.longestTokenBytes, addedTokens.tokens.map(\.content.count).max() ?? 0)
     }
 
     /// The id of a token spelled in the byte-level alphabet (`"Ġthe"`) or of an added token.

@@ -1,13 +1,17 @@
+import Formats
 import FoundationEssentials
 
 /// Reading tokenizer files, with every failure turned into a `TokenizerError` naming the file.
 enum TokenizerFileReader {
+    /// The whole file. FIFOs, devices and directories are refused before anything is opened
+    /// (reading a FIFO would block until some writer appears).
     static func read(_ path: String) throws(TokenizerError) -> Data {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw .fileNotFound(path: path)
-        }
         do {
-            return try Data(contentsOf: URL(filePath: path))
+            return try FileSystem.contents(of: path)
+        } catch .missingFile {
+            throw .fileNotFound(path: path)
+        } catch .cannotRead(_, let reason) {
+            throw .unreadableFile(path: path, reason: reason)
         } catch {
             throw .unreadableFile(path: path, reason: "\(error)")
         }

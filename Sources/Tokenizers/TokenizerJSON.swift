@@ -75,9 +75,9 @@ struct TokenizerJSON: Decodable {
         guard let vocab = model.vocab else {
             throw .invalidFile(path: path, reason: "model.vocab is missing or not an object of token → id")
         }
-        if let negative = vocab.first(where: { $0.value < 0 }) {
-            throw .invalidFile(path: path, reason: "model.vocab[\"\(negative.key)\"] is negative")
-        }
+        let added = addedTokenList
+        try VocabularyIDs.check(vocab, extraTokens: added.count, path: path, field: "model.vocab")
+        try VocabularyIDs.check(added: added, limit: vocab.count + added.count, path: path)
         return vocab
     }
 

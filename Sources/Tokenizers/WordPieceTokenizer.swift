@@ -14,6 +14,9 @@ public struct WordPieceTokenizer: Tokenizer {
     private let normalizer: BertNormalizer
     private let continuingSubwordPrefix: String
     private let maxInputCharsPerWord: Int
+    /// The longest vocabulary entry, in scalars: no candidate piece longer than this can match,
+    /// which keeps a word's cost linear even when `max_input_chars_per_word` is huge.
+    private let longestToken: Int
     public let unknownTokenID: Int
     public let classifierTokenID: Int
     public let separatorTokenID: Int
@@ -112,6 +115,7 @@ public struct WordPieceTokenizer: Tokenizer {
         self.normalizer = normalizer
         continuingSubwordPrefix = prefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
+        longestToken = vocabulary.keys.lazy.map(\.unicodeScalars.count).max() ?? 0
         unknownTokenID = try id(names.unknown)
         classifierTokenID = try id(names.classifier)
         separatorTokenID = try id(names.separator)
@@ -170,7 +174,7 @@ public struct WordPieceTokenizer: Tokenizer {
         var ids: [Int] = []
         var start = word.startIndex
         while start < word.endIndex {
-            var end = word.endIndex
+            var end = word.index(start, offsetBy: longestToken, limitedBy: word.endIndex) ?? word.endIndex
             var match: Int?
             while start < end {
                 var candidate = start == word.startIndex ? "" : continuingSubwordPrefix

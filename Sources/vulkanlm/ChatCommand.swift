@@ -30,7 +30,8 @@ struct ChatCommand: ParsableCommand {
     @Option(name: .long, help: "The chat template: \(ChatTemplate.Format.allCases.map(\.rawValue).joined(separator: " | ")) (default: detected from the model).")
     var chatTemplate: String?
 
-    @Option(name: [.customShort("n"), .long], help: "Maximum number of tokens per reply.")
+    @Option(name: [.customShort("n"), .long], parsing: .unconditional,
+            help: "Maximum number of tokens per reply; -1: until the context is full.")
     var maxTokens = 256
 
     @OptionGroup var sampling: SamplingFlags
@@ -41,7 +42,7 @@ struct ChatCommand: ParsableCommand {
     @OptionGroup var options: DeviceOptions
 
     func validate() throws {
-        guard maxTokens >= 1 else { throw ValidationError("-n must be at least 1") }
+        guard maxTokens >= 1 || maxTokens == -1 else { throw ValidationError("-n must be -1 (until the context is full) or at least 1") }
         if let context, context < 1 { throw ValidationError("--context must be at least 1") }
     }
 
@@ -58,12 +59,17 @@ struct ChatCommand: ParsableCommand {
         }
         let loaded = try GGUFModel(file: file, context: context, device: options, logger: logger)
         let session = ChatSession(model: loaded.model, tokenizer: loaded.tokenizer, template: template, systemPrompt: system)
-        let generation = GenerationOptions(maxNewTokens: maxTokens, sampling: sampling.sampling)
+        let generation = GenerationOptions(maxNewTokens: maxTokens == -1 ? Int.max : maxTokens, sampling: sampling.sampling)
         let backend = loaded.selected.backend.name
 
         func reply(_ message: String) throws {
-            let result = try session.reply(to: message, options: generation) { StandardStreams.output($0) }
+            let result = try Interrupt.replying {
+                try session.reply(to: message, options: generation, onText: { StandardStreams.output($0) },
+                                  shouldStop: { Interrupt.isRequested || StandardStreams.outputFailed })
+            }
             StandardStreams.output("\n")
+            try StandardStreams.finish()
+            if result.stats.stopReason == .interrupted, Interrupt.isRequested { StandardStreams.error("(reply stopped)") }
             for message in loaded.selected.drainValidationMessages() { logger.error("validation: \(message)") }
             StandardStreams.error("\(backend): \(result.stats.summary)")
         }
@@ -74,8 +80,9 @@ struct ChatCommand: ParsableCommand {
         }
         // Prompts and hints only for a person at a terminal; piped input gets replies alone.
         let terminal = isatty(STDIN_FILENO) != 0
-        if terminal { StandardStreams.error("chatting with \(model) (\(template.format.rawValue)); /reset starts over, Ctrl-D exits") }
-        while true {
+        if terminal { StandardStreams.error("chatting with \(model) (\(template.format.rawValue)); /reset starts over, Ctrl-C stops a reply, Ctrl-D exits") }
+        Interrupt.install()
+        while !StandardStreams.outputFailed {
             if terminal { StandardStreams.output("> ") }
             guard let line = readLine() else { break }
             // Surrounding blanks (a pasted line's "\r", say) are no part of the message.

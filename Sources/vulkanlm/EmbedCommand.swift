@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import FoundationEssentials
 import Models
 import VulkanLM
@@ -21,13 +22,15 @@ struct EmbedCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the matrix of cosine similarities instead of the vectors.")
     var similarity = false
 
-    @Option(name: .long, help: "Texts per forward pass.")
+    @Option(name: .long, help: "Texts per forward pass, 1...\(EmbedCommand.maxBatchSize).")
     var batchSize = 32
 
     @OptionGroup var options: DeviceOptions
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard (1...Self.maxBatchSize).contains(batchSize) else {
+            throw ValidationError("--batch-size must be in 1...\(Self.maxBatchSize)")
+        }
         guard !texts.isEmpty || file != nil else { throw ValidationError("give texts to embed, or --file") }
     }
 
@@ -35,13 +38,17 @@ struct EmbedCommand: ParsableCommand {
         let logger = options.logger()
         var inputs = texts
         if let file {
-            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ValidationError("cannot read \(file) as UTF-8 text")
+            // Through Formats' reader: a FIFO or a directory is refused instead of blocking.
+            guard let contents = String(validating: try FileSystem.contents(of: file), as: UTF8.self) else {
+                throw CommandError("\(file): not UTF-8 text")
             }
             inputs += contents.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         }
-        guard !inputs.isEmpty else { throw ValidationError("no texts to embed") }
+        guard !inputs.isEmpty else { throw CommandError("\(file ?? "the input"): no texts to embed") }
 
+        // The folder's configs first: what is wrong with them is the one line to print, before
+        // a backend is opened (and says which it chose).
+        _ = try ModelFolder(path: model)
         let selected = try Backends.open(Backends.selector(flag: options.device), options: options.vulkanOptions(),
                                          logger: logger)
         let embedder = try Embedder(folder: model, backend: selected.backend)
@@ -49,6 +56,11 @@ struct EmbedCommand: ParsableCommand {
         let vectors = try embedder.embed(inputs, batchSize: batchSize)
         let seconds = (ContinuousClock.now - start) / .seconds(1)
         for message in selected.drainValidationMessages() { logger.error("validation: \(message)") }
+        // JSON has no NaN: rather than print invalid JSON (or null, which readers would take
+        // for a missing value), a non-finite embedding is an error naming the text.
+        if let bad = vectors.firstIndex(where: { $0.contains { !$0.isFinite } }) {
+            throw CommandError("the embedding of text \(bad + 1) (\"\(inputs[bad].prefix(40))\") has non-finite values (NaN or infinity): the model's weights are not usable")
+        }
 
         if similarity {
             let matrix = vectors.map { a in vectors.map { b in Embedder.cosineSimilarity(a, b) } }
@@ -63,6 +75,10 @@ struct EmbedCommand: ParsableCommand {
                 + "\(selected.backend.name): \(sentencesPerSecond.fixed(1)) sentences/s, \(tokensPerSecond.fixed(0)) tokens/s, batch \(batchSize)")
         }
     }
+
+    /// Large enough for throughput, small enough that a batch's activations (batch × 512
+    /// positions × hidden × 4 for the MLP) stay within a few gigabytes.
+    static let maxBatchSize = 1024
 
     /// Rows of floats as a JSON array of arrays, one row per line.
     static func json(_ rows: [[Float]]) -> String {

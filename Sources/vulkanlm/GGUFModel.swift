@@ -43,9 +43,27 @@ struct GGUFModel {
         // before a backend is opened and weights are uploaded.
         tokenizer = try BPETokenizer(gguf: file)
         let config = try LlamaConfig(gguf: file)
+        try config.checkBlockCount(in: file)
+        let context = context ?? min(config.contextLength, Self.defaultContextCap)
+        try Self.checkCacheFits(config: config, context: context, file: file.path)
         selected = try Backends.open(Backends.selector(flag: device.device), options: device.vulkanOptions(), logger: logger,
                                      cpuInt8Activations: cpuInt8Activations)
         model = try LlamaModel(gguf: file, backend: selected.backend,
-                               options: .init(contextLength: context ?? min(config.contextLength, Self.defaultContextCap)))
+                               options: .init(contextLength: context))
+    }
+
+    /// The KV cache (f32 keys and values for every layer and position) must fit in the
+    /// machine's memory; a --context the model allows can still ask for far more.
+    static func checkCacheFits(config: LlamaConfig, context: Int, file: String) throws {
+        let bytes = 2.0 * Double(config.layers) * Double(context) * Double(config.keyValueHeads * config.headDimension) * 4
+        let memory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        guard memory <= 0 || bytes <= memory else {
+            throw CommandError("\(file): a context of \(context) positions needs a \(gib(bytes)) GiB KV cache "
+                + "(\(config.layers) layers), more than this machine's \(gib(memory)) GiB of memory; use a smaller --context")
+        }
+    }
+
+    private static func gib(_ bytes: Double) -> String {
+        String(Int((bytes / Double(1 << 30)).rounded(.up)))
     }
 }

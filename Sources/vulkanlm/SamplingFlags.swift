@@ -18,6 +18,14 @@ struct SamplingFlags: ParsableArguments {
     @Option(name: .long, help: "Seed of the sampler: the same seed gives the same text.")
     var seed: UInt64 = 0
 
+    func validate() throws {
+        do {
+            try sampling.validate()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     var sampling: SamplingOptions {
         SamplingOptions(temperature: temperature, topK: topK, topP: topP, repetitionPenalty: repetitionPenalty, seed: seed)
     }

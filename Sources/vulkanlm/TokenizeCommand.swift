@@ -24,7 +24,7 @@ struct TokenizeCommand: ParsableCommand {
             var ids: [Int] = []
             for field in fields {
                 guard let id = Int(field), id >= 0, id < tokenizer.vocabularySize else {
-                    throw ValidationError("'\(field)' is not a token id of this tokenizer (0..<\(tokenizer.vocabularySize))")
+                    throw CommandError("'\(field)' is not a token id of this tokenizer (0..<\(tokenizer.vocabularySize))")
                 }
                 ids.append(id)
             }

@@ -43,7 +43,7 @@ import TestSupport
         guard let checkpoint = try Self.checkpoint() else { return }
         let output = try CLITests.run(["generate", checkpoint.path, "-p", String(repeating: " a", count: 49), "--device", "cpu"])
         #expect(output.status != 0)
-        #expect(output.stderr.contains("at most 48 (n_positions)"), "\(output.stderr)")
+        #expect(output.stderr.contains("the context holds at most 48 positions"), "\(output.stderr)")
         let missing = try CLITests.run(["generate", "/nonexistent/model", "-p", "x", "--device", "cpu"])
         #expect(missing.status != 0 && missing.stderr.contains("/nonexistent/model"), "\(missing.stderr)")
     }
