@@ -26,6 +26,7 @@ import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SMOLLM2 = os.path.join(REPO, ".cache/models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+FIXTURES = os.path.join(REPO, "Tests/LlamaTests/Fixtures/architectures")
 ALIGN = 32
 F32, F16, Q4_0, Q4_1, Q8_0 = 0, 1, 2, 3, 8
 
@@ -272,6 +273,7 @@ def main():
     ap.add_argument("--smollm2", default=SMOLLM2)
     ap.add_argument("--out", default=os.path.join(REPO, ".cache/models/random-archs"))
     ap.add_argument("--only", nargs="*", choices=sorted(ARCHS))
+    ap.add_argument("--no-check", action="store_true", help="skip the sha256 check against the fixtures")
     a = ap.parse_args()
     if not os.path.exists(a.smollm2):
         raise SystemExit("missing %s: run scripts/fetch-models.sh" % a.smollm2)
@@ -286,6 +288,14 @@ def main():
         write_gguf(path, kvs, t)
         h = hashlib.sha256(open(path, "rb").read()).hexdigest()
         print("%s: %d bytes, sha256 %s" % (path, os.path.getsize(path), h))
+        # The llama.cpp fixtures were made from one exact file: a different one is an error.
+        fixture = os.path.join(FIXTURES, arch + ".json")
+        if os.path.exists(fixture) and not a.no_check:
+            import json
+            expected = json.load(open(fixture, encoding="utf-8"))["meta"]["model_sha256"]
+            if expected != h:
+                raise SystemExit("%s: sha256 %s differs from the one %s was made from (%s); "
+                                 "remake the fixtures with scripts/make-architecture-references.py" % (path, h, fixture, expected))
 
 
 if __name__ == "__main__":

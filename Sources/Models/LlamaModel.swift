@@ -176,10 +176,15 @@ public final class LlamaModel: CausalLanguageModel {
         if let cap = c.finalLogitSoftcap { try backend.softcap(a.logits, cap: cap, into: a.logits) }
     }
 
-    /// llama.cpp multiplies quantized weights with activations rounded to Q8 blocks.
+    /// llama.cpp multiplies quantized weights with activations rounded to Q8 blocks, and f16
+    /// weights with activations rounded to f16 (ggml's `vec_dot_type` of each weight type).
     private func roundForProduct(_ x: Tensor, with weight: Tensor) throws {
-        guard llamaCppRounding, weight.dtype.isQuantized else { return }
-        try backend.roundTrip(x, through: .q8_0, into: x)
+        guard llamaCppRounding else { return }
+        if weight.dtype.isQuantized {
+            try backend.roundTrip(x, through: .q8_0, into: x)
+        } else if weight.dtype == .f16 {
+            try backend.roundTrip(x, through: .f16, into: x)
+        }
     }
 }
 
