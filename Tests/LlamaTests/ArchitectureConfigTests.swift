@@ -3,6 +3,7 @@ import Foundation
 import Formats
 import Models
 import Testing
+import TestSupport
 
 /// Metadata and weights of the registered architectures that do not add up are one-line errors
 /// naming the file and the key or tensor, never a crash.
@@ -81,12 +82,35 @@ import Testing
         }
     }
 
-    /// A Qwen 3 file without its Q norm: the tensor is named (weights are read after the config).
+    /// A Qwen 3 file with a valid config and no tensors: the first one read is named.
     @Test func missingArchitectureTensorIsNamed() throws {
         let path = try writeGGUF(Self.entries("qwen3"), name: "qwen3-no-tensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: FormatError.shapeMismatch(file: path, tensor: "token_embd.weight", expected: [50, 64], found: nil)) {
             try LlamaModel(gguf: GGUFFile(path: path), backend: CPUBackend())
+        }
+    }
+}
+
+/// A family's own tensor missing from a real file (one letter of its name changed in a copy of
+/// the random file): the error names the tensor and the file.
+@Suite struct ArchitectureMissingTensorTests {
+    @Test(arguments: [("qwen3", "blk.1.attn_k_norm.weight"), ("gemma2", "blk.0.post_ffw_norm.weight"),
+                      ("gemma3", "blk.2.post_attention_norm.weight"), ("qwen2", "blk.0.ffn_gate.weight")])
+    func missingTensorIsNamed(architecture: String, tensor: String) throws {
+        guard let original = FetchedModels.path("random-archs/\(architecture).gguf") else { return }
+        var bytes = try Data(contentsOf: URL(filePath: original))
+        let name = Data(tensor.utf8)
+        let range = try #require(bytes.range(of: name), "\(tensor) is in \(original)")
+        bytes[range.upperBound - 1] = UInt8(ascii: "X") // "….weighX": the tensor is now missing
+        let path = FileManager.default.temporaryDirectory.appending(path: "vulkanlm-missing-\(UUID().uuidString).gguf").path
+        try bytes.write(to: URL(filePath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try LlamaModel(path: path, backend: CPUBackend(), options: .init(contextLength: 64))
+            Issue.record("\(tensor) missing was accepted")
+        } catch {
+            #expect("\(error)".contains(tensor) && "\(error)".contains(path) && !"\(error)".contains("\n"), "\(error)")
         }
     }
 }
