@@ -6,6 +6,8 @@ import PackageDescription
 //   CKernels           CPU kernels in C for instructions Swift cannot ask for (F16C, AVX2), chosen at run time.
 //   VulkanRuntime      instance, device, memory, pipelines, command streams. Knows nothing of transformers.
 //   Kernels            GLSL compute shaders from Shaders/, compiled to SPIR-V at build time and embedded.
+//   WeightTypes        every ggml tensor type's block layout in one table, and the reference
+//                      dequantizers of the ones the kernels compute with.
 //   Compute            Tensor, the Backend protocol, shape rules shared by every backend.
 //   Tokenizers         GPT-2 byte-level BPE and BERT WordPiece, exact to Hugging Face's.
 //                      Also reads the GGUF tokenizer metadata (depends on Formats), exact to llama.cpp.
@@ -35,11 +37,12 @@ let package = Package(
         .target(name: "VulkanRuntime", dependencies: ["CVulkan"]),
         .plugin(name: "EmbedShaders", capability: .buildTool()),
         .target(name: "Kernels", plugins: ["EmbedShaders"]),
-        .target(name: "Compute"),
-        .target(name: "Formats"),
+        .target(name: "WeightTypes"),
+        .target(name: "Compute", dependencies: ["WeightTypes"]),
+        .target(name: "Formats", dependencies: ["WeightTypes"]),
         .target(name: "Tokenizers", dependencies: ["Formats"]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "CPUBackend", dependencies: ["Compute", "CBLAS", "CKernels"],
+        .target(name: "CPUBackend", dependencies: ["Compute", "WeightTypes", "CBLAS", "CKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(name: "VulkanBackend", dependencies: ["Compute", "VulkanRuntime", "Kernels"]),
         .target(name: "Models", dependencies: ["Compute", "Formats", "Tokenizers"]),
@@ -56,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "TestSupport", dependencies: ["VulkanBackend", "VulkanRuntime"], path: "Tests/TestSupport"),
-        .testTarget(name: "ComputeTests", dependencies: ["VulkanLM", "TestSupport"]),
+        .testTarget(name: "ComputeTests", dependencies: ["VulkanLM", "TestSupport", "WeightTypes"], exclude: ["Fixtures"]),
         .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanLM", "TestSupport", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["vulkanlm", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),

@@ -8,8 +8,8 @@
 layout(local_size_x = 16, local_size_y = 16) in;
 layout(constant_id = 0) const bool WEIGHT_F16 = false;
 layout(constant_id = 1) const bool WEIGHT_OUT_IN = true; // [N,K] (nn.Linear) vs [K,N] (Conv1D)
-// Quantized weights (quant.glsl), dequantized as W tiles are staged: 0 none, 1 Q8_0, 2 Q4_0,
-// 3 Q4_1; always [N,K].
+// Quantized weights (quant.glsl), dequantized as W tiles are staged: 0 none, else the ggml type
+// number; always [N,K], each invocation decoding four consecutive k (one quant word, one scale).
 layout(constant_id = 2) const uint QUANT = 0;
 
 layout(std430, binding = 0) readonly buffer XBuffer { float X[]; };
@@ -39,6 +39,7 @@ void main() {
             uint r = idx / BK, c = idx % BK;                 // X tile: 64 rows × 16 k
             uint gm = row0 + r, gk = k0 + c;
             As[c][r] = (gm < p.M && gk < p.K) ? X[gm * p.K + gk] : 0.0;
+            if (QUANT != 0u) continue;
             uint kk, nn;
             if (WEIGHT_OUT_IN) { nn = idx / BK; kk = idx % BK; } // W[n*K + k]: k contiguous
             else { kk = idx / BN; nn = idx % BN; }               // W[k*N + n]: n contiguous
@@ -46,9 +47,16 @@ void main() {
             float w = 0.0;
             if (gn < p.N && gk < p.K) {
                 uint e = WEIGHT_OUT_IN ? gn * p.K + gk : gk * p.N + gn;
-                w = QUANT != 0u ? loadQuantWeight(e) : loadWeight(e, WEIGHT_F16);
+                w = loadWeight(e, WEIGHT_F16);
             }
             Bs[kk][nn] = w;
+        }
+        if (QUANT != 0u) {
+            // 64 rows × 16 k of W as 256 groups of four k; K is a multiple of 32, so a group
+            // is either wholly inside K or wholly past it.
+            uint nn = tid / 4u, kk = (tid % 4u) * 4u, gn = col0 + nn, gk = k0 + kk;
+            vec4 w = (gn < p.N && gk < p.K) ? dequant4(gn * p.K + gk) : vec4(0.0);
+            for (uint i = 0; i < 4u; i++) Bs[kk + i][nn] = w[i];
         }
         barrier();
         for (uint k = 0; k < BK; k++) {

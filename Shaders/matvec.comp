@@ -13,7 +13,8 @@ layout(constant_id = 1) const bool WEIGHT_OUT_IN = true;
 // Activation rows, a compile-time constant so the per-row loops unroll and the accumulators
 // stay in registers (one pipeline per row count, 1 ... 8).
 layout(constant_id = 2) const uint ROWS = 1;
-// Quantized weights (quant.glsl): 0 none, 1 Q8_0, 2 Q4_0, 3 Q4_1; always [N,K].
+// Quantized weights (quant.glsl): 0 none, else the ggml type number; always [N,K], K a multiple
+// of 32, read four elements (one quant word, one scale) per step.
 layout(constant_id = 3) const uint QUANT = 0;
 
 layout(std430, binding = 0) readonly buffer XBuffer { float X[]; };
@@ -38,10 +39,20 @@ void main() {
     if (WEIGHT_OUT_IN) { n = flatWorkgroup(); lane = 0; slice = t; slices = 256; }
     else { lane = t % 32; slice = t / 32; slices = 8; n = flatWorkgroup() * 32 + lane; }
 
-    if (n < p.N) {
+    if (QUANT != 0u) {
+        if (n < p.N) {
+            for (uint k = 4u * slice; k < p.K; k += 4u * slices) {
+                vec4 w = dequant4(n * p.K + k);
+                for (uint m = 0; m < ROWS; m++) {
+                    uint x = m * p.K + k;
+                    acc[m] += dot(vec4(X[x], X[x + 1u], X[x + 2u], X[x + 3u]), w);
+                }
+            }
+        }
+    } else if (n < p.N) {
         for (uint k = slice; k < p.K; k += slices) {
             uint e = WEIGHT_OUT_IN ? n * p.K + k : k * p.N + n;
-            float w = QUANT != 0u ? loadQuantWeight(e) : loadWeight(e, WEIGHT_F16);
+            float w = loadWeight(e, WEIGHT_F16);
             for (uint m = 0; m < ROWS; m++) acc[m] = fma(X[m * p.K + k], w, acc[m]);
         }
     }

@@ -53,7 +53,7 @@ public final class CPUBackend: Backend {
             Half.bits(values).withUnsafeBufferPointer { source in
                 if let source = source.baseAddress { storage.halves.initialize(from: source, count: count) }
             }
-        case .q8_0, .q4_0, .q4_1: break // refused by valueCreation
+        default: break // block types: refused by valueCreation
         }
         return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
     }
@@ -62,6 +62,18 @@ public final class CPUBackend: Backend {
         _ = try ShapeRules.rawCreation(shape: shape, dtype: dtype, byteCount: rawBytes.count, name: name)
         let storage = try allocate(dtype: dtype, shape: shape, name: name)
         if let source = rawBytes.baseAddress { storage.bytes.copyMemory(from: source, byteCount: rawBytes.count) }
+        return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
+    }
+
+    /// Weights from a memory-mapped file are used where they lie: no copy, no second set of pages.
+    public func tensor(mapped bytes: UnsafeRawBufferPointer, owner mapping: AnyObject & Sendable, shape: [Int],
+                       dtype: DType, name: String) throws -> Tensor {
+        _ = try ShapeRules.rawCreation(shape: shape, dtype: dtype, byteCount: bytes.count, name: name)
+        // f32/f16 kernels load whole elements: the mapping must keep them aligned.
+        guard Int(bitPattern: bytes.baseAddress) % max(1, min(dtype.blockBytes, 4)) == 0 else {
+            return try tensor(rawBytes: bytes, shape: shape, dtype: dtype, name: name)
+        }
+        let storage = CPUStorage(owner: identity, mapped: bytes, mapping: mapping)
         return Tensor(shape: shape, dtype: dtype, storage: storage, name: name)
     }
 
@@ -80,7 +92,7 @@ public final class CPUBackend: Backend {
             switch tensor.dtype {
             case .f32: destination.initialize(from: storage.floats, count: count)
             case .f16: convertHalves(storage.halves, to: destination, count: count, native: nativeHalf)
-            case .q8_0, .q4_0, .q4_1: return // refused above
+            default: return // block types: refused above
             }
             initialized = count
         }
@@ -88,10 +100,13 @@ public final class CPUBackend: Backend {
 
     public func fill(_ tensor: Tensor, with value: Float) throws {
         let storage = try self.storage(of: tensor, op: "fill")
+        guard !storage.isReadOnly else {
+            throw ComputeError.invalidArgument(op: "fill", detail: "\(tensor.shapeDescription) is read-only (a memory-mapped weight)")
+        }
         switch tensor.dtype {
         case .f32: storage.floats.update(repeating: value, count: tensor.count)
         case .f16: storage.halves.update(repeating: Float16(value).bitPattern, count: tensor.count)
-        case .q8_0, .q4_0, .q4_1: try ShapeRules.valueCreation(dtype: tensor.dtype, name: tensor.name, op: "fill")
+        default: try ShapeRules.valueCreation(dtype: tensor.dtype, name: tensor.name, op: "fill")
         }
     }
 

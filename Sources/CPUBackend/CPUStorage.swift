@@ -16,6 +16,10 @@ final class CPUStorage: TensorStorage, @unchecked Sendable {
     let owner: ObjectIdentifier
     let byteCount: Int
     let bytes: UnsafeMutableRawPointer
+    /// Set for bytes borrowed from a memory-mapped file: they are not ours to free (the mapping
+    /// object is kept alive instead), and they are read-only.
+    private let mapping: (AnyObject & Sendable)?
+    var isReadOnly: Bool { mapping != nil }
 
     /// Throws instead of trapping: the size comes from model files and user shapes. `tensor`
     /// names the tensor in errors.
@@ -34,9 +38,19 @@ final class CPUStorage: TensorStorage, @unchecked Sendable {
         self.owner = owner
         self.byteCount = byteCount
         self.bytes = pointer
+        self.mapping = nil
     }
 
-    deinit { free(bytes) }
+    /// Storage over `mapped` in place; `mapping` keeps the bytes alive as long as this storage.
+    init(owner: ObjectIdentifier, mapped: UnsafeRawBufferPointer, mapping: AnyObject & Sendable) {
+        self.owner = owner
+        self.byteCount = mapped.count
+        // Never written through: ops only write outputs, and fill refuses read-only storage.
+        self.bytes = UnsafeMutableRawPointer(mutating: mapped.baseAddress ?? UnsafeRawPointer(bitPattern: CPUStorage.alignment)!)
+        self.mapping = mapping
+    }
+
+    deinit { if mapping == nil { free(bytes) } }
 
     var floats: UnsafeMutablePointer<Float> { bytes.assumingMemoryBound(to: Float.self) }
     /// f16 elements as their IEEE bit patterns.

@@ -10,8 +10,8 @@ extension CPUBackend {
             switch table.dtype {
             case .f32: output.update(from: source.floats + start, count: dims.dim)
             case .f16: convertHalves(source.halves + start, to: output, count: dims.dim, native: nativeHalf)
-            case .q8_0, .q4_0, .q4_1:
-                // A row holds whole blocks (dim is a multiple of 32, checked at creation).
+            default:
+                // A row holds whole blocks (dim is a multiple of the block size, checked at creation).
                 let blocks = dims.dim / table.dtype.blockSize
                 QuantizedBlocks(type: table.dtype, native: nativeHalf)
                     .dequantize(source.bytes + Int(id) * blocks * table.dtype.blockBytes, to: output, blocks: blocks)

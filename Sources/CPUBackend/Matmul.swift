@@ -21,7 +21,7 @@ extension CPUBackend {
         case .f32: product.run(weights: ws.floats)
         case .f16 where dims.m == 1: product.matVec(halves: ws.halves, parallel: parallel)
         case .f16: product.run(halves: ws.halves, parallel: parallel)
-        case .q8_0, .q4_0, .q4_1:
+        default:
             if dims.m == 1 {
                 product.matVec(quantized: ws.bytes, type: weight.dtype, parallel: parallel, int8: int8Activations)
             } else {

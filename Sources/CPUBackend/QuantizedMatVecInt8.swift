@@ -4,7 +4,7 @@ import Compute
 extension MatrixProduct {
     /// y = x·Wᵀ for one row x with x rounded to int8 blocks once, then integer dot products
     /// against every weight row (the C kernels in quant_int8_avx2.c). Only called when the
-    /// backend opted in and has the AVX2 kernels.
+    /// backend opted in and has the AVX2 kernels, for Q8_0, Q4_0 and Q4_1 weights.
     func matVecInt8(quantized w: UnsafeRawPointer, type: DType, parallel: Parallel) {
         let blockCount = k / 32, rowBytes = blockCount * type.blockBytes
         let xq = UnsafeMutablePointer<Int8>.allocate(capacity: k)
@@ -27,7 +27,7 @@ extension MatrixProduct {
                 case .q8_0: vlm_dot_q8_0_q8(weights, s.xq, s.dx, blockCount)
                 case .q4_0: vlm_dot_q4_0_q8(weights, s.xq, s.dx, s.xqSum, blockCount)
                 case .q4_1: vlm_dot_q4_1_q8(weights, s.xq, s.dx, s.xSum, blockCount)
-                case .f32, .f16: 0 // not block types; matmul passes only the three above
+                default: 0 // matVec passes only the three above
                 }
                 s.product.y[row] = sum + (s.product.bias?[row] ?? 0)
             }

@@ -30,6 +30,12 @@ public protocol Backend: AnyObject, Sendable {
     /// blocks for the quantized types, as read from a GGUF file). The byte count must be
     /// exactly what `shape` takes in `dtype`, else `shapeMismatch`.
     func tensor(rawBytes: UnsafeRawBufferPointer, shape: [Int], dtype: DType, name: String) throws -> Tensor
+    /// A tensor over stored bytes that stay where they are (a memory-mapped model file), kept
+    /// alive by `owner`; the same checks as `tensor(rawBytes:)`. Backends that read host memory
+    /// in place (the CPU) use the bytes without copying them, so a model costs its file's pages
+    /// once; the others upload a copy. The tensor is read-only: it may only be an input.
+    func tensor(mapped bytes: UnsafeRawBufferPointer, owner: AnyObject & Sendable, shape: [Int], dtype: DType,
+                name: String) throws -> Tensor
     /// A new tensor with unspecified contents.
     func empty(shape: [Int], dtype: DType, name: String) throws -> Tensor
     /// The tensor's elements as f32, after all recorded work has finished (plain types only).
@@ -127,6 +133,12 @@ public protocol Backend: AnyObject, Sendable {
 }
 
 extension Backend {
+    /// Copies, for backends whose memory is not the host's.
+    public func tensor(mapped bytes: UnsafeRawBufferPointer, owner: AnyObject & Sendable, shape: [Int], dtype: DType,
+                       name: String) throws -> Tensor {
+        try tensor(rawBytes: bytes, shape: shape, dtype: dtype, name: name)
+    }
+
     public func tensor(_ values: [Float], shape: [Int], dtype: DType = .f32) throws -> Tensor {
         try tensor(values, shape: shape, dtype: dtype, name: "tensor")
     }

@@ -21,12 +21,12 @@ extension ShapeRules {
         let dims = try rowwise(op, x, y: y)
         switch dtype {
         case .f16: break
-        case .q8_0:
+        case .q8_0, .q8_K:
             guard dims.columns % dtype.blockSize == 0 else {
                 throw ComputeError.shapeMismatch(
                     op: op, detail: "x \(x.shapeDescription): rows of \(dims.columns) do not hold whole blocks of \(dtype.blockSize)")
             }
-        case .f32, .q4_0, .q4_1:
+        default:
             throw ComputeError.dtypeNotSupported(op: op, tensor: x.name, dtype: dtype)
         }
         return dims

@@ -12,6 +12,7 @@ extension ShapeRules {
             throw ComputeError.shapeMismatch(op: op, detail: "table \(table.shapeDescription) must be 2-D [vocab, dim]")
         }
         try f32(op, y)
+        guard table.dtype != .q8_K else { throw ComputeError.dtypeNotSupported(op: op, tensor: table.name, dtype: table.dtype) }
         let (vocab, dim) = (table.shape[0], table.shape[1])
         guard y.lastDimension == dim, y.rowCount == ids.count else {
             throw ComputeError.shapeMismatch(

@@ -37,6 +37,9 @@ public enum ShapeRules {
     /// dimension (`.outIn`) and hold whole blocks.
     static func quantizedWeight(_ weight: Tensor, layout: WeightLayout) throws {
         guard weight.dtype.isQuantized else { return }
+        guard weight.dtype != .q8_K else {
+            throw ComputeError.dtypeNotSupported(op: "matmul", tensor: weight.name, dtype: weight.dtype)
+        }
         guard layout == .outIn else {
             throw ComputeError.invalidArgument(
                 op: "matmul", detail: "\(weight.dtype) weight \(weight.shapeDescription) must be laid out [out, in] (outIn)")

@@ -1,39 +1,66 @@
-/// Element type of a tensor as it is stored.
+import WeightTypes
+
+/// Element type of a tensor as the backends store and compute with it.
 ///
-/// The quantized types are ggml's block formats: each run of 32 elements along the last
-/// (contiguous) dimension is one block holding an f16 scale (and, for Q4_1, an f16 minimum)
-/// followed by the packed integers. They come straight from GGUF files, so their bytes are
-/// taken as stored (`Backend.tensor(rawBytes:...)`) and only matmul reads them.
+/// The quantized types are ggml's block formats, taken as stored from GGUF files
+/// (`Backend.tensor(rawBytes:...)`): each run of `blockSize` elements along the last
+/// (contiguous) dimension is one block of `blockBytes` bytes. Their layouts, sizes and
+/// reference dequantizers are WeightTypes' `GGMLType` table; this enum only names the subset the
+/// kernels read. Matmul and embedding read every quantized type; `q8_K` is an activation
+/// rounding (`roundTrip`), never a weight.
 public enum DType: String, Sendable, CaseIterable {
     case f32, f16
-    /// f16 d, 32 × int8 q: x = d·q (34 bytes).
-    case q8_0
-    /// f16 d, 16 bytes: element j < 16 in the low nibble of byte j, j + 16 in its high nibble;
-    /// x = d·(q − 8) (18 bytes).
-    case q4_0
-    /// f16 d, f16 m, then nibbles as in Q4_0: x = d·q + m (20 bytes).
-    case q4_1
+    case q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl
+    case q2_K, q3_K, q4_K, q5_K, q6_K, iq4_xs
+    case q8_K
+
+    /// The ggml type with the same storage.
+    public var ggml: GGMLType {
+        switch self {
+        case .f32: .f32
+        case .f16: .f16
+        case .q8_0: .q8_0
+        case .q4_0: .q4_0
+        case .q4_1: .q4_1
+        case .q5_0: .q5_0
+        case .q5_1: .q5_1
+        case .iq4_nl: .iq4_nl
+        case .q2_K: .q2_K
+        case .q3_K: .q3_K
+        case .q4_K: .q4_K
+        case .q5_K: .q5_K
+        case .q6_K: .q6_K
+        case .iq4_xs: .iq4_xs
+        case .q8_K: .q8_K
+        }
+    }
+
+    /// The dtype storing a ggml type as is, nil for types the backends do not keep as stored.
+    public init?(ggml: GGMLType) {
+        guard let match = DType.allCases.first(where: { $0.ggml == ggml }) else { return nil }
+        self = match
+    }
+
+    /// The quantized weight types matmul and embedding read as stored.
+    public static let quantizedWeights: [DType] = allCases.filter { $0.isQuantized && $0 != .q8_K }
 
     /// Elements per block along the last dimension: 1 for plain element types.
-    public var blockSize: Int {
-        switch self {
-        case .f32, .f16: 1
-        case .q8_0, .q4_0, .q4_1: 32
-        }
-    }
+    public var blockSize: Int { ggml.blockSize }
 
     /// Bytes of one block (one element for plain types).
-    public var blockBytes: Int {
-        switch self {
-        case .f32: 4
-        case .f16: 2
-        case .q8_0: 34
-        case .q4_0: 18
-        case .q4_1: 20
-        }
-    }
+    public var blockBytes: Int { ggml.blockBytes }
 
     public var isQuantized: Bool { blockSize > 1 }
+
+    /// What llama.cpp's CPU backend rounds activations to before multiplying them with this
+    /// weight type (`roundTrip` through it), nil for plain types.
+    public var activationRounding: DType? {
+        switch ggml.traits.activationType {
+        case .q8_0?, .q8_1?: .q8_0 // Q8_1 differs from Q8_0 only by a stored block sum
+        case .q8_K?: .q8_K
+        default: nil
+        }
+    }
 
     /// Bytes per element of a plain (unblocked) type. Block types have no whole per-element size:
     /// use `byteCount(shape:)` for them.

@@ -81,7 +81,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badMetadata(file, key, detail):
             "\(file): metadata '\(key)': \(detail)"
         case let .unsupportedTensorType(file, tensor, type, typeName):
-            "\(file): tensor '\(tensor)' has ggml type \(typeName.map { "\($0) (\(type))" } ?? "\(type) (unknown)"), which is not supported (supported: \(GGMLType.allCases.map(\.description).joined(separator: ", ")))"
+            "\(file): tensor '\(tensor)' has ggml type \(typeName.map { "\($0) (\(type))" } ?? "\(type) (unknown)"), which VulkanLM cannot compute with (supported: \(GGMLType.computableList))"
         case let .tensorPastEnd(file, tensor, begin, end, fileSize):
             "\(file): tensor '\(tensor)' data [\(begin), \(end)) runs past the end of the \(fileSize)-byte file"
         case let .misalignedTensor(file, tensor, offset, alignment):

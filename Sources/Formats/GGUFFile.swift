@@ -49,10 +49,21 @@ public struct GGUFFile: Sendable {
         }
     }
 
+    /// The tensor's stored bytes in the mapping, and the object that keeps them mapped: a backend
+    /// may use them in place, without a copy, for as long as it holds `owner`.
+    public func mappedBytes(of name: String) throws(FormatError) -> (bytes: UnsafeRawBufferPointer, owner: AnyObject & Sendable) {
+        let info = try tensor(named: name)
+        return (UnsafeRawBufferPointer(rebasing: mapping.bytes[info.byteRange]), mapping)
+    }
+
     /// The tensor dequantized to f32 in stored element order (ggml order: `ne0` fastest, which is
     /// row-major `shape`). For tests and reference paths: models keep blocks as stored.
+    /// Types the kernels cannot compute with are `unsupportedTensorType`.
     public func floats(named name: String) throws(FormatError) -> [Float] {
         let info = try tensor(named: name)
+        guard info.type.isComputable else {
+            throw .unsupportedTensorType(file: path, tensor: name, type: info.type.rawValue, typeName: info.type.name)
+        }
         return withExtendedLifetime(mapping) {
             GGUFDequantize.floats(UnsafeRawBufferPointer(rebasing: mapping.bytes[info.byteRange]), type: info.type)
         }

@@ -104,6 +104,49 @@ public final class LlamaModel: CausalLanguageModel {
         }
     }
 
+    /// Appends `tokens` to the cached sequence and returns the logits of the positions `rows`
+    /// of them (0 = the first appended token), one row of `vocabularySize` each: every position
+    /// predicted from the real tokens before it (teacher forcing), as perplexity and
+    /// per-position comparisons need. Rows go through the head 64 at a time.
+    public func logits(appending tokens: [Int], rows: Range<Int>) throws -> [[Float]] {
+        guard !tokens.isEmpty else { throw ModelError.emptySequence(index: 0) }
+        guard rows.lowerBound >= 0, rows.upperBound <= tokens.count else {
+            throw ModelError.invalidArgument("rows \(rows) lie outside the \(tokens.count) appended tokens")
+        }
+        if let index = tokens.firstIndex(where: { $0 < 0 || $0 >= config.vocabularySize }) {
+            throw ModelError.tokenOutOfRange(sequence: 0, position: index, id: tokens[index],
+                                             vocabularySize: config.vocabularySize)
+        }
+        return try position.withLock { position in
+            let end = position + tokens.count
+            guard end <= contextLength else { throw ModelError.contextOverflow(tokens: end, limit: contextLength) }
+            let ids = tokens.map(Int32.init)
+            let group = 64, e = config.embeddingLength
+            let hidden = try backend.empty(shape: [group, e], dtype: .f32, name: "output hidden")
+            let scores = try backend.empty(shape: [group, config.vocabularySize], dtype: .f32, name: "output logits")
+            var result: [[Float]] = []
+            for first in stride(from: 0, to: ids.count, by: batchSize) {
+                let chunk = Array(ids[first..<min(first + batchSize, ids.count)])
+                try forward(chunk, start: position + first, logits: false)
+                let wanted = max(rows.lowerBound, first)..<min(rows.upperBound, first + chunk.count)
+                for rowStart in stride(from: wanted.lowerBound, to: wanted.upperBound, by: group) {
+                    let count = min(group, wanted.upperBound - rowStart), local = rowStart - first
+                    let h = hidden.rows(count), out = scores.rows(count)
+                    try backend.copy(activations.residual, elements: (local * e)..<((local + count) * e), into: h,
+                                     destinationOffset: 0)
+                    try backend.rmsNorm(h, weight: weights.outputNorm, eps: config.rmsEpsilon, into: h)
+                    var input = ProductInput(h)
+                    try product(&input, weights.head, into: out)
+                    if let cap = config.finalLogitSoftcap { try backend.softcap(out, cap: cap, into: out) }
+                    let values = try backend.read(out), v = config.vocabularySize
+                    for row in 0..<count { result.append(Array(values[(row * v)..<((row + 1) * v)])) }
+                }
+            }
+            position = end
+            return result
+        }
+    }
+
     /// Records the layers over `ids` at positions start..<start+T, appending their keys and
     /// values to the cache; with `logits`, the last position's logits go to `activations.logits`.
     private func forward(_ ids: [Int32], start: Int, logits: Bool) throws {
@@ -121,10 +164,10 @@ public final class LlamaModel: CausalLanguageModel {
         let attentionScale = c.queryScale == nil ? scale : 1
         for (layer, w) in weights.layers.enumerated() {
             try backend.rmsNorm(x, weight: w.attentionNorm, eps: c.rmsEpsilon, into: normed)
-            try roundForProduct(normed, with: w.query)
-            try backend.matmul(normed, weight: w.query, layout: .outIn, bias: w.queryBias, into: query)
-            try backend.matmul(normed, weight: w.key, layout: .outIn, bias: w.keyBias, into: key)
-            try backend.matmul(normed, weight: w.value, layout: .outIn, bias: w.valueBias, into: value)
+            var input = ProductInput(normed)
+            try product(&input, w.query, bias: w.queryBias, into: query)
+            try product(&input, w.key, bias: w.keyBias, into: key)
+            try product(&input, w.value, bias: w.valueBias, into: value)
             if let queryNorm = w.queryNorm, let keyNorm = w.keyNorm {
                 // Per head: the rows seen as [T·heads, D].
                 let q = query.rows(count * c.heads, width: d), k = key.rows(count * c.keyValueHeads, width: d)
@@ -144,23 +187,23 @@ public final class LlamaModel: CausalLanguageModel {
                                   keyLength: start + count, causal: true, scale: attentionScale, keyMask: nil,
                                   slidingWindow: c.isSliding(layer) ? c.slidingWindow : nil,
                                   softcap: c.attentionSoftcap, into: attended)
-            try roundForProduct(attended, with: w.output)
-            try backend.matmul(attended, weight: w.output, layout: .outIn, bias: w.outputBias, into: projected)
+            input = ProductInput(attended)
+            try product(&input, w.output, bias: w.outputBias, into: projected)
             if let norm = w.postAttentionNorm {
                 try backend.rmsNorm(projected, weight: norm, eps: c.rmsEpsilon, into: projected)
             }
             try backend.add(x, projected, into: x2)
 
             try backend.rmsNorm(x2, weight: w.feedForwardNorm, eps: c.rmsEpsilon, into: normed)
-            try roundForProduct(normed, with: w.gate)
-            try backend.matmul(normed, weight: w.gate, layout: .outIn, bias: nil, into: gate)
-            try backend.matmul(normed, weight: w.up, layout: .outIn, bias: nil, into: up)
+            input = ProductInput(normed)
+            try product(&input, w.gate, into: gate)
+            try product(&input, w.up, into: up)
             switch c.feedForward {
             case .swiGLU: try backend.swiGLU(gate: gate, up: up, into: activated)
             case .geGLU: try backend.geGLU(gate: gate, up: up, into: activated)
             }
-            try roundForProduct(activated, with: w.down)
-            try backend.matmul(activated, weight: w.down, layout: .outIn, bias: nil, into: projected)
+            input = ProductInput(activated)
+            try product(&input, w.down, into: projected)
             if let norm = w.postFeedForwardNorm {
                 try backend.rmsNorm(projected, weight: norm, eps: c.rmsEpsilon, into: projected)
             }
@@ -171,20 +214,36 @@ public final class LlamaModel: CausalLanguageModel {
         // final norm and the LM head on that one row.
         try backend.embedding(ids: [Int32(count - 1)], table: x, into: a.lastHidden)
         try backend.rmsNorm(a.lastHidden, weight: weights.outputNorm, eps: c.rmsEpsilon, into: a.lastHidden)
-        try roundForProduct(a.lastHidden, with: weights.head)
-        try backend.matmul(a.lastHidden, weight: weights.head, layout: .outIn, bias: nil, into: a.logits)
+        var input = ProductInput(a.lastHidden)
+        try product(&input, weights.head, into: a.logits)
         if let cap = c.finalLogitSoftcap { try backend.softcap(a.logits, cap: cap, into: a.logits) }
     }
 
-    /// llama.cpp multiplies quantized weights with activations rounded to Q8 blocks, and f16
-    /// weights with activations rounded to f16 (ggml's `vec_dot_type` of each weight type).
-    private func roundForProduct(_ x: Tensor, with weight: Tensor) throws {
-        guard llamaCppRounding else { return }
-        if weight.dtype.isQuantized {
-            try backend.roundTrip(x, through: .q8_0, into: x)
-        } else if weight.dtype == .f16 {
-            try backend.roundTrip(x, through: .f16, into: x)
+    /// An activation feeding one or more products, and the copy of it rounded for the last one.
+    private struct ProductInput {
+        let exact: Tensor
+        var rounded: (dtype: DType, tensor: Tensor)?
+        init(_ exact: Tensor) { self.exact = exact }
+    }
+
+    /// y = x·Wᵀ. llama.cpp multiplies quantized weights with activations rounded to the weight
+    /// type's `activationRounding` (Q8_0 blocks for Q4_0/Q5_0/Q8_0/IQ4_NL…, Q8_K for the
+    /// k-quants); the rounded copy is kept for the next product that wants the same rounding
+    /// (Q, K and V of one layer may be of different types). f16 weights take activations
+    /// rounded to f16 (ggml's `vec_dot_type` for F16).
+    private func product(_ input: inout ProductInput, _ weight: Tensor, bias: Tensor? = nil, into y: Tensor) throws {
+        var x = input.exact
+        if llamaCppRounding, let rounding = weight.dtype.activationRounding ?? (weight.dtype == .f16 ? .f16 : nil) {
+            if let rounded = input.rounded, rounded.dtype == rounding {
+                x = rounded.tensor
+            } else {
+                let scratch = activations.roundedInput.rows(x.rowCount, width: x.lastDimension)
+                try backend.roundTrip(x, through: rounding, into: scratch)
+                input.rounded = (rounding, scratch)
+                x = scratch
+            }
         }
+        try backend.matmul(x, weight: weight, layout: .outIn, bias: bias, into: y)
     }
 }
 
@@ -197,6 +256,9 @@ struct LlamaActivations: Sendable {
     let projected: Tensor                                  // [P, E]
     let gate, up, activated: Tensor                        // [P, F]
     let lastHidden: Tensor                                 // [1, E]
+    /// An activation rounded for a product with quantized weights (`LlamaModel.product`), as
+    /// wide as the widest input.
+    let roundedInput: Tensor                               // [P, max(E, H·D, F)]
     let logits: Tensor                                     // [1, vocab]
 
     init(backend: any Backend, config c: LlamaConfig, rows: Int) throws {
@@ -217,6 +279,7 @@ struct LlamaActivations: Sendable {
         up = try make("ffn up", f)
         activated = try make("ffn activated", f)
         lastHidden = try make("last hidden", e, rows: 1)
+        roundedInput = try make("rounded input", max(e, qWidth, f))
         logits = try make("logits", c.vocabularySize, rows: 1)
     }
 }

@@ -104,22 +104,21 @@ struct GGUFUploader {
     let gguf: GGUFFile
     let backend: any Backend
 
-    /// A weight matrix in its stored type where the kernels read it (F32, F16, Q8_0, Q4_0,
-    /// Q4_1: the bytes are handed over as they are); BF16 is widened to f32.
+    /// A weight matrix in its stored type where the kernels read it (F32, F16 and the quantized
+    /// types: the bytes are handed over as they are); BF16 is widened to f32. Any other type is
+    /// an error naming the tensor, its type and the supported ones.
     func matrix(_ name: String, shape: [Int]) throws -> Tensor {
         let info = try checked(name, shape: shape)
-        let dtype: DType
-        switch info.type {
-        case .f32: dtype = .f32
-        case .f16: dtype = .f16
-        case .q8_0: dtype = .q8_0
-        case .q4_0: dtype = .q4_0
-        case .q4_1: dtype = .q4_1
-        case .bf16: return try backend.tensor(try gguf.floats(named: name), shape: shape, dtype: .f32, name: name)
+        if info.type == .bf16 {
+            return try backend.tensor(try gguf.floats(named: name), shape: shape, dtype: .f32, name: name)
         }
-        return try gguf.withRawBytes(of: name) { bytes in
-            try backend.tensor(rawBytes: bytes, shape: shape, dtype: dtype, name: name)
+        guard let dtype = DType(ggml: info.type), dtype != .q8_K else {
+            throw FormatError.unsupportedTensorType(file: gguf.path, tensor: name, type: info.type.rawValue,
+                                                    typeName: info.type.name)
         }
+        // In place on the CPU (the file's pages are the weights), uploaded elsewhere.
+        let (bytes, owner) = try gguf.mappedBytes(of: name)
+        return try backend.tensor(mapped: bytes, owner: owner, shape: shape, dtype: dtype, name: name)
     }
 
     /// A norm weight, which the ops take as f32 whatever the file stores.

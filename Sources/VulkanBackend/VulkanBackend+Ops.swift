@@ -30,13 +30,9 @@ extension VulkanBackend {
     }
 
     /// The QUANT specialization constant of matvec.comp, matmul.comp and embedding.comp (quant.glsl).
+    /// 0 for plain weights, else the ggml type number.
     static func quantConstant(_ dtype: DType) -> UInt32 {
-        switch dtype {
-        case .f32, .f16: 0
-        case .q8_0: 1
-        case .q4_0: 2
-        case .q4_1: 3
-        }
+        dtype.isQuantized ? dtype.ggml.rawValue : 0
     }
 
     public func softmax(_ x: Tensor, scale: Float, causal: Bool, into y: Tensor) throws {
@@ -100,10 +96,11 @@ extension VulkanBackend {
     public func roundTrip(_ x: Tensor, through dtype: DType, into y: Tensor) throws {
         let dims = try ShapeRules.roundTrip(x, through: dtype, y: y)
         let op = "roundTrip", count = dims.rows * dims.columns
-        let pipeline = try pipeline("roundtrip", bindings: 2, pushWords: 1, specialization: [dtype == .q8_0 ? 0 : 1])
+        let mode: UInt32 = dtype == .q8_0 ? 0 : (dtype == .q8_K ? 2 : 1)
+        let pipeline = try pipeline("roundtrip", bindings: 2, pushWords: 1, specialization: [mode])
         let xBuffer = try buffer(x, op: op), yBuffer = try buffer(y, op: op)
         try dispatch(pipeline, [.init(xBuffer, .read), .init(yBuffer, .readWrite)], push: [UInt32(count)],
-                     groups: elementwiseGrid(dtype == .q8_0 ? count / 32 : count))
+                     groups: elementwiseGrid(count / dtype.blockSize))
     }
 
     public func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws {

@@ -40,7 +40,7 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
             switch dtype {
             case .f32: try values.withUnsafeBytes { try stream.write($0, to: buffer) }
             case .f16: try Half.bits(values).withUnsafeBytes { try stream.write($0, to: buffer) }
-            case .q8_0, .q4_0, .q4_1: break // refused by valueCreation
+            default: break // block types: refused by valueCreation
             }
         }
         return tensor
@@ -89,7 +89,7 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
                     initialized = count
                 }
                 return bits.withUnsafeBufferPointer { Half.floats($0) }
-            case .q8_0, .q4_0, .q4_1: return [] // refused above
+            default: return [] // block types: refused above
             }
         }
     }
@@ -100,7 +100,7 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
         let word: UInt32 = switch tensor.dtype {
         case .f32: value.bitPattern
         case .f16: UInt32(Float16(value).bitPattern) * 0x1_0001
-        case .q8_0, .q4_0, .q4_1: 0 // refused above
+        default: 0 // block types: refused above
         }
         try stream.withLock { try $0.fill(buffer, word: word) }
     }

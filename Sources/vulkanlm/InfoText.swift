@@ -14,6 +14,11 @@ enum InfoText {
         for total in InfoSummary.totals(file) {
             out += "  \(total.type): \(total.count) tensor\(total.count == 1 ? "" : "s"), \(total.bytes) bytes\n"
         }
+        let uncomputable = InfoSummary.totals(file).map(\.type).filter { !$0.isComputable }
+        if !uncomputable.isEmpty {
+            out += "  note: VulkanLM cannot compute with \(uncomputable.map(\.name).joined(separator: ", ")) "
+                + "(supported: \(GGMLType.computableList)); commands that need those tensors will refuse them\n"
+        }
         guard !file.tensors.isEmpty else { return out }
         // Shapes in both orders: ggml's [ne0, ne1, ...] and row-major (PyTorch) [..., ne1, ne0].
         let table = file.tensors.prefix(rows).map { tensor in

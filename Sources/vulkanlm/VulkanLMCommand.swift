@@ -8,7 +8,7 @@ struct VulkanLMCommand: ParsableCommand {
         commandName: "vulkanlm",
         abstract: "Run transformer models and kernels on any GPU through Vulkan, or on the CPU.",
         subcommands: [DevicesCommand.self, BenchCommand.self, TokenizeCommand.self, EmbedCommand.self,
-                      GenerateCommand.self, ChatCommand.self, InfoCommand.self])
+                      GenerateCommand.self, ChatCommand.self, PerplexityCommand.self, InfoCommand.self])
 }
 
 /// Options shared by every command that runs work on a device.

@@ -1,4 +1,5 @@
 import Compute
+import WeightTypes
 
 // ggml's Q8_0 / Q4_0 / Q4_1 block formats (layouts in `DType`), made and read in float64 so the
 // kernels can be checked against the exact weights they were given.
@@ -31,15 +32,23 @@ func quantize(_ values: [Float], k: Int, as type: DType) -> [UInt8] {
             appendHalf(low, to: &bytes)
             let q = block.map { UInt8(max(0, min(15, Int((($0 - low) * inverse + 0.5).rounded(.down))))) }
             for j in 0..<16 { bytes.append(q[j] | q[j + 16] << 4) }
-        case .f32, .f16:
-            preconditionFailure("test bug: \(type) is not a block type")
+        default:
+            preconditionFailure("test bug: no test quantizer for \(type)")
         }
     }
     return bytes
 }
 
-/// The weights `bytes` hold, in float64, in storage order.
+/// The weights `bytes` hold, in float64, in storage order. Q8_0/Q4_0/Q4_1 are read here, by
+/// the test's own code; every other type by WeightTypes' `BlockDequantizer`, which
+/// `DequantizeFixtureTests` holds bit-for-bit to llama.cpp's and gguf-py's dequantization.
 func dequantize(_ bytes: [UInt8], as type: DType) -> [Double] {
+    guard [.q8_0, .q4_0, .q4_1].contains(type) else {
+        let blocks = bytes.count / type.blockBytes
+        var values = [Float](repeating: .nan, count: blocks * type.blockSize)
+        bytes.withUnsafeBytes { BlockDequantizer.dequantize(type.ggml, $0.baseAddress!, blocks: blocks, into: &values) }
+        return values.map(Double.init)
+    }
     var values: [Double] = []
     for start in stride(from: 0, to: bytes.count, by: type.blockBytes) {
         let d = half(bytes, start)
@@ -51,8 +60,8 @@ func dequantize(_ bytes: [UInt8], as type: DType) -> [Double] {
             let packed = bytes[(start + offset)..<(start + offset + 16)]
             let q = packed.map { Int($0 & 15) } + packed.map { Int($0 >> 4) }
             for v in q { values.append(type == .q4_0 ? d * Double(v - 8) : d * Double(v) + m) }
-        case .f32, .f16:
-            preconditionFailure("test bug: \(type) is not a block type")
+        default:
+            preconditionFailure("unreachable")
         }
     }
     return values

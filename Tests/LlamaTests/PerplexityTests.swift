@@ -1,0 +1,101 @@
+import CPUBackend
+import Compute
+import Foundation
+import Formats
+import Generation
+import Models
+import Testing
+import TestSupport
+import Tokenizers
+
+/// Perplexity of Fixtures/perplexity.txt against llama.cpp's (Fixtures/perplexity.json, made by
+/// scripts/make-perplexity-references.py with llama-perplexity on the same file, text, context
+/// and chunk count): the most sensitive end-to-end check there is, since every position of
+/// every chunk is scored. Within 0.5% on the CPU, 1% on lavapipe (fewer, shorter chunks there),
+/// of both llama.cpp's flash-attention path (its CPU default) and its plain path. Single chunks
+/// of 64 scored tokens move by 1–2% between llama.cpp's own two paths (Q8-rounded activations
+/// amplify tiny differences), so the CPU check scores four chunks of 512.
+enum PerplexityFixtures {
+    struct Entry {
+        let file: String, context: Int, chunks: Int
+        /// llama-perplexity -fa off, and -fa on.
+        let perplexity, flashAttention: Double
+    }
+
+    static let entries: [Entry] = {
+        guard let data = try? Data(contentsOf: LlamaFixtures.directory.appending(path: "perplexity.json")),
+              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let list = root["entries"] as? [[String: Any]] else { return [] }
+        return list.compactMap { e in
+            guard let file = e["file"] as? String, let context = e["context"] as? Int, let chunks = e["chunks"] as? Int,
+                  let perplexity = e["perplexity"] as? Double,
+                  let flashAttention = e["perplexity_flash_attention"] as? Double else { return nil }
+            return Entry(file: file, context: context, chunks: chunks, perplexity: perplexity, flashAttention: flashAttention)
+        }
+    }()
+
+    static func entry(file: String, context: Int, chunks: Int) throws -> Entry {
+        try #require(entries.first { $0.file == file && $0.context == context && $0.chunks == chunks },
+                     "no llama.cpp reference for \(file) c=\(context) chunks=\(chunks): run scripts/make-perplexity-references.py")
+    }
+
+    static var text: String {
+        get throws { try String(contentsOf: LlamaFixtures.directory.appending(path: "perplexity.txt"), encoding: .utf8) }
+    }
+
+    /// Ours for `model`, as `vulkanlm perplexity` computes it.
+    /// Checks ours against both llama.cpp values and prints the three.
+    static func check(_ ours: Perplexity.Estimate, _ reference: Entry, bound: Double, _ label: String) {
+        let plain = abs(ours.perplexity / reference.perplexity - 1), flash = abs(ours.perplexity / reference.flashAttention - 1)
+        print("\(label): ours \(ours.perplexity); llama.cpp \(reference.perplexity) (\(plain * 100)%), "
+              + "with flash attention \(reference.flashAttention) (\(flash * 100)%)")
+        #expect(ours.scoredTokens == reference.chunks * (reference.context - reference.context / 2 - 1))
+        #expect(plain <= bound, "\(label): ours \(ours.perplexity) vs llama.cpp -fa off \(reference.perplexity)")
+        #expect(flash <= bound, "\(label): ours \(ours.perplexity) vs llama.cpp -fa on \(reference.flashAttention)")
+    }
+
+    static func perplexity(_ model: LlamaModel, tokenizer: BPETokenizer, context: Int, chunks: Int) throws -> Perplexity.Estimate {
+        let tokens = tokenizer.encode(try text, addSpecial: true, parseSpecial: false)
+        let evaluator = try Perplexity(context: context, bos: tokenizer.addsBOS ? tokenizer.bosTokenID : nil)
+        return try evaluator.evaluate(tokens: tokens, maxChunks: chunks) { chunk, rows in
+            model.reset()
+            return try model.logits(appending: chunk, rows: rows)
+        }
+    }
+}
+
+@Test func smolLM2PerplexityMatchesLlamaCppOnTheCPU() throws {
+    guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer() else { return }
+    let reference = try PerplexityFixtures.entry(file: "SmolLM2-135M-Instruct.Q4_1.gguf", context: 512, chunks: 4)
+    let model = try LlamaModel(path: LlamaFixtures.smolLM2Path, backend: CPUBackend(), options: .init(contextLength: 512))
+    let ours = try PerplexityFixtures.perplexity(model, tokenizer: tokenizer, context: 512, chunks: 4)
+    PerplexityFixtures.check(ours, reference, bound: 0.005, "SmolLM2 Q4_1 c=512 ×4 (CPU)")
+}
+
+@Test(.noValidationMessages) func smolLM2PerplexityMatchesLlamaCppOnVulkan() throws {
+    guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer(), let vulkan = try TestVulkan.backend() else { return }
+    let reference = try PerplexityFixtures.entry(file: "SmolLM2-135M-Instruct.Q4_1.gguf", context: 64, chunks: 2)
+    let model = try LlamaModel(path: LlamaFixtures.smolLM2Path, backend: vulkan, options: .init(contextLength: 64))
+    let ours = try PerplexityFixtures.perplexity(model, tokenizer: tokenizer, context: 64, chunks: 2)
+    PerplexityFixtures.check(ours, reference, bound: 0.01, "SmolLM2 Q4_1 c=64 ×2 (Vulkan)")
+}
+
+@Test func perplexityNeedsTwoContextsOfText() throws {
+    let evaluator = try Perplexity(context: 8, bos: nil)
+    #expect(throws: GenerationError.self) { _ = try evaluator.evaluate(tokens: Array(0..<15)) { _, _ in [] } }
+    #expect(throws: GenerationError.self) { _ = try Perplexity(context: 2, bos: nil) }
+}
+
+/// Uniform logits over 10 tokens: every scored token has probability 1/10, so PPL is exactly 10;
+/// rows context/2 … context−2 of each chunk are asked for, with BOS in each chunk's first place.
+@Test func uniformLogitsGiveTheVocabularySize() throws {
+    let evaluator = try Perplexity(context: 8, bos: 7)
+    var asked: [(first: Int, rows: Range<Int>)] = []
+    let estimate = try evaluator.evaluate(tokens: Array(repeating: 3, count: 17)) { chunk, rows in
+        asked.append((chunk[0], rows))
+        return rows.map { _ in [Float](repeating: 0.25, count: 10) }
+    }
+    #expect(abs(estimate.perplexity - 10) < 1e-9)
+    #expect(estimate.chunks == 2 && estimate.scoredTokens == 6)
+    #expect(asked.map(\.first) == [7, 7] && asked.allSatisfy { $0.rows == 4..<7 })
+}
