@@ -8,10 +8,12 @@ extension GGUFUploader {
     /// The row ranges of `name`, in order, as matrices `[widths[i], columns]` in the stored type.
     func rowSlices(_ name: String, widths: [Int], columns: Int) throws -> [Tensor] {
         let info = try checked(name, shape: [widths.reduce(0, +), columns])
-        guard let dtype = Self.sliceableType(info.type),
+        // Every type the kernels read as stored (as `matrix` takes them); BF16, widened there,
+        // is not split here.
+        guard let dtype = DType(ggml: info.type), dtype != .q8_K,
               let rowBytes = dtype.byteCount(shape: [1, columns]) else {
             throw FormatError.unsupportedTensorType(file: gguf.path, tensor: name, type: info.type.rawValue,
-                                                    typeName: "\(info.type) (splitting a fused tensor)")
+                                                    typeName: "\(info.type.name) (splitting a fused tensor)")
         }
         return try gguf.withRawBytes(of: name) { bytes in
             var first = 0
@@ -38,17 +40,5 @@ extension GGUFUploader {
     func checkedVector(_ name: String, count: Int) throws -> [Float] {
         _ = try checked(name, shape: [count])
         return try gguf.floats(named: name)
-    }
-
-    /// Types whose rows the kernels read as stored; others would need widening per part.
-    static func sliceableType(_ type: GGMLType) -> DType? {
-        switch type {
-        case .f32: .f32
-        case .f16: .f16
-        case .q8_0: .q8_0
-        case .q4_0: .q4_0
-        case .q4_1: .q4_1
-        default: nil
-        }
     }
 }
