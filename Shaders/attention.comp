@@ -8,7 +8,9 @@
 // rows. Blocks after the first rescale what earlier blocks left in Y by exp(oldMax − newMax)
 // ("online" softmax), so any keyLength works with fixed shared memory; short key ranges are a
 // single block. Masked keys (keyMask 0) and keys past the causal limit weigh exactly 0; a query
-// that sees no key at all gets zeros.
+// that sees no key at all gets zeros. With a sliding window w > 0, the query at position q sees
+// only keys q − w + 1 ... q; with a softcap c > 0, each score s becomes c · tanh(s / c) (the host
+// passes scale / c as `scale`, so the product is already s / c).
 #extension GL_GOOGLE_include_directive : require
 
 layout(local_size_x = 256) in;
@@ -22,6 +24,7 @@ layout(std430, binding = 3) readonly buffer MaskBuffer { float keyMask[]; };
 layout(std430, binding = 4) buffer YBuffer { float Y[]; };
 layout(push_constant) uniform Push {
     uint queries; uint keyLength; uint heads; uint headDim; float scale; uint causal; uint hasMask; uint keyHeads;
+    uint window; float softcap;
 } p;
 
 #include "grid.glsl"
@@ -69,6 +72,8 @@ void main() {
     const uint qBase = query * width + head * D, column = (head / (p.heads / p.keyHeads)) * D;
     // Query t is position keyLength − T + t of the sequence (the host checked keyLength ≥ T).
     const uint visible = p.causal != 0u ? p.keyLength - p.queries + query + 1u : p.keyLength;
+    // Keys before `firstKey` lie outside the sliding window (the host allows it only when causal).
+    const uint firstKey = p.window != 0u && visible > p.window ? visible - p.window : 0u;
 
     // Heads of up to 256 keep the query row in shared memory; wider ones read it from Q.
     const bool cached = D <= 256u;
@@ -83,7 +88,7 @@ void main() {
     const uint lane = cached ? t - slice * D : t;
 
     float runningMax = MASKED, runningSum = 0.0;
-    for (uint start = 0; start < visible; start += BLOCK) {
+    for (uint start = firstKey; start < visible; start += BLOCK) {
         const uint end = min(visible, start + BLOCK);
 
         float localMax = MASKED;
@@ -95,6 +100,7 @@ void main() {
                 if (cached) for (uint d = 0; d < D; d++) dot = fma(queryCache[d], K[kBase + d], dot);
                 else for (uint d = 0; d < D; d++) dot = fma(Q[qBase + d], K[kBase + d], dot);
                 score = dot * p.scale;
+                if (p.softcap > 0.0) score = tanh(clamp(score, -15.0, 15.0)) * p.softcap;
                 localMax = max(localMax, score);
             }
             weights[j - start] = score;

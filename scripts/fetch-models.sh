@@ -117,7 +117,13 @@ PY
     echo "smollm2: fetched"
 fi
 
+# --- random-weight files of every decoder architecture (llama, qwen2, qwen3, gemma2, gemma3,
+# phi3), generated from SmolLM2's tokenizer by a deterministic stdlib-only script; it checks
+# each file's sha256 against the committed llama.cpp fixtures.
+python3 "$repo/scripts/make-random-architectures.py" --smollm2 "$smollm2/$SMOLLM2_GGUF" --out "$models/random-archs"
+
 echo "models are in $models"
 echo "  $gpt2: $(ls "$gpt2" | tr '\n' ' ')"
 echo "  $minilm: $(ls "$minilm" | tr '\n' ' ')"
 echo "  $smollm2: $(ls "$smollm2" | tr '\n' ' ')"
+echo "  $models/random-archs: $(ls "$models/random-archs" | tr '\n' ' ')"

@@ -13,11 +13,19 @@ extension CPUBackend {
     /// Heads run in parallel; each writes only its own columns of y.
     public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool,
                           scale: Float, keyMask: Tensor?, into y: Tensor) throws {
+        try attention(query: query, key: key, value: value, heads: heads, keyLength: keyLength, causal: causal,
+                      scale: scale, keyMask: keyMask, slidingWindow: nil, softcap: nil, into: y)
+    }
+
+    public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool,
+                          scale: Float, keyMask: Tensor?, slidingWindow: Int?, softcap: Float?, into y: Tensor) throws {
         let dims = try ShapeRules.attention(query: query, key: key, value: value, heads: heads, keyLength: keyLength,
-                                            causal: causal, scale: scale, keyMask: keyMask, y: y)
+                                            causal: causal, scale: scale, keyMask: keyMask, slidingWindow: slidingWindow,
+                                            softcap: softcap, y: y)
         let op = "attention"
         let plan = AttentionPlan(
-            dims: dims, causal: causal, scale: scale,
+            dims: dims, causal: causal, scale: softcap.map { scale / $0 } ?? scale,
+            slidingWindow: slidingWindow, softcap: softcap,
             query: try storage(of: query, op: op).floats, key: try storage(of: key, op: op).floats,
             value: try storage(of: value, op: op).floats, mask: try keyMask.map { try storage(of: $0, op: op).floats },
             output: try storage(of: y, op: op).floats)
@@ -45,7 +53,10 @@ extension CPUBackend {
 private struct AttentionPlan {
     let dims: ShapeRules.AttentionDims
     let causal: Bool
+    /// The factor of q·k; with a softcap c it is scale / c, and c · tanh of the product follows.
     let scale: Float
+    let slidingWindow: Int?
+    let softcap: Float?
     let query, key, value: UnsafeMutablePointer<Float>
     let mask: UnsafeMutablePointer<Float>?
     let output: UnsafeMutablePointer<Float>
@@ -65,7 +76,15 @@ private struct AttentionPlan {
         for (index, row) in rows.enumerated() {
             // Query t is position keyLength − T + t of the sequence and sees keys up to it.
             let visible = causal ? s - dims.queries + row + 1 : s
-            maskedSoftmaxRow(scores + index * s, visible: visible, count: s, mask: mask)
+            let scores = scores + index * s
+            if let softcap {
+                for j in 0..<visible { scores[j] = tanhf(scores[j]) * softcap }
+            }
+            // Keys more than the window behind the query weigh nothing (-inf: weight 0).
+            if let slidingWindow, visible > slidingWindow {
+                scores.update(repeating: -.infinity, count: visible - slidingWindow)
+            }
+            maskedSoftmaxRow(scores, visible: visible, count: s, mask: mask)
         }
         for index in 0..<count { (y + index * dims.width).update(repeating: 0, count: d) }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(d), Int32(s),

@@ -47,33 +47,7 @@ extension CPUBackend {
     /// of them, shared by all heads), so the rotation is as exact as f32 data allows at any
     /// position: an f32 angle p·θ near p = 2048 is off by up to ~1e-4 radians.
     public func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws {
-        let dims = try ShapeRules.rope(x, heads: heads, headDim: headDim, position: position, base: base, y: y)
-        let op = "rope"
-        let pointers = UncheckedSendable((x: try storage(of: x, op: op).floats, y: try storage(of: y, op: op).floats))
-        let half = headDim / 2
-        let inverseFrequencies = (0..<half).map { pow(Double(base), -2 * Double($0) / Double(headDim)) }
-        parallel.forEach(dims.rows, work: dims.rows * dims.width) { range in
-            let p = pointers.value
-            var cosines = [Float](repeating: 0, count: half), sines = [Float](repeating: 0, count: half)
-            for row in range {
-                let angleScale = Double(position + row)
-                for i in 0..<half {
-                    let angle = angleScale * inverseFrequencies[i]
-                    cosines[i] = Float(cos(angle))
-                    sines[i] = Float(sin(angle))
-                }
-                let source = p.x + row * dims.width, target = p.y + row * dims.width
-                for head in 0..<heads {
-                    let offset = head * headDim
-                    for i in 0..<half {
-                        // Both elements are read before either is written: safe in place.
-                        let a = source[offset + 2 * i], b = source[offset + 2 * i + 1]
-                        target[offset + 2 * i] = a * cosines[i] - b * sines[i]
-                        target[offset + 2 * i + 1] = a * sines[i] + b * cosines[i]
-                    }
-                }
-            }
-        }
+        try rope(x, heads: heads, headDim: headDim, position: position, rotary: RotaryEmbedding(base: base), into: y)
     }
 }
 

@@ -76,6 +76,25 @@ public protocol Backend: AnyObject, Sendable {
     /// In place (y is x) is allowed: the model rotates Q and K where they lie.
     func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws
 
+    /// Rotary position embedding with every variant `RotaryEmbedding` describes: pairing
+    /// (adjacent or halves), θ base, linear frequency scale and per-pair frequency factors. The
+    /// `rope(_:heads:headDim:position:base:into:)` above is this with `.adjacent` pairs and no
+    /// scaling. y may be x.
+    func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, rotary: RotaryEmbedding, into y: Tensor) throws
+    /// y = gelu_tanh(gate) · up elementwise (Gemma's gated feed-forward, ggml's `geglu`), with
+    /// gelu_tanh(g) = 0.5·g·(1 + tanh(√(2/π)·(g + 0.044715·g³))). All three the same shape.
+    func geGLU(gate: Tensor, up: Tensor, into y: Tensor) throws
+    /// y = factor · x elementwise (Gemma's √d embedding scale, pre-scaled queries). y may be x.
+    func scale(_ x: Tensor, by factor: Float, into y: Tensor) throws
+    /// y = cap · tanh(x / cap) elementwise (Gemma 2's final logit soft-capping). y may be x.
+    func softcap(_ x: Tensor, cap: Float, into y: Tensor) throws
+    /// `attention(query:key:value:heads:keyLength:causal:scale:keyMask:into:)` with two more masks:
+    /// - `slidingWindow` w (causal only): the query at position p sees keys at positions
+    ///   p − w + 1 ... p (llama.cpp masks p − k ≥ w).
+    /// - `softcap` c: each score s = scale·q·k becomes c · tanh(s / c) before the softmax.
+    func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool,
+                   scale: Float, keyMask: Tensor?, slidingWindow: Int?, softcap: Float?, into y: Tensor) throws
+
     /// y = x rounded through `dtype` and back to f32: what x becomes when stored as `dtype`.
     /// - `.q8_0`: per block of 32 along the last dimension (which must hold whole blocks),
     ///   d = f16(max|x|/127), q = x·127/max|x| rounded half to even, y = d·q — ggml's AVX2

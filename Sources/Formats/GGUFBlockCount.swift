@@ -1,11 +1,11 @@
 extension LlamaConfig {
-    /// Checks `llama.block_count` against the `blk.N.*` tensors the file actually holds, before
+    /// Checks `<arch>.block_count` against the `blk.N.*` tensors the file actually holds, before
     /// anything is sized by it: a count of 2³⁰ would otherwise reserve per-layer storage for a
     /// billion layers, and a count of 2 in a 30-layer file would run 2 layers without a word.
     public func checkBlockCount(in gguf: GGUFFile) throws(FormatError) {
         let present = Self.blocksPresent(in: gguf)
         guard present == layers else {
-            throw .badMetadata(file: gguf.path, key: "llama.block_count",
+            throw .badMetadata(file: gguf.path, key: "\(architecture).block_count",
                                detail: "says \(layers) blocks, but the file holds tensors for \(present)"
                                    + (present > 0 ? " (blk.0 … blk.\(present - 1))" : " (no blk.N tensors)"))
         }

@@ -2,8 +2,9 @@ import Compute
 import Formats
 import Synchronization
 
-/// A Llama-family decoder (Llama 2/3, SmolLM2, TinyLlama, …) loaded from a GGUF file, as a
-/// next-token predictor with a KV cache. Weights keep the file's types (Q4_1 stays Q4_1 and is
+/// A Llama-like decoder loaded from a GGUF file (every family in `DecoderArchitectures`: Llama
+/// 2/3.x, SmolLM2, Mistral, Qwen 2/3, Gemma 2/3, Phi-3), as a next-token predictor with a KV
+/// cache. One forward pass serves them all: the config says which blocks a layer has. Weights keep the file's types (Q4_1 stays Q4_1 and is
 /// dequantized inside the kernels); activations and the cache stay on the backend, and each
 /// call reads back one row of logits.
 public final class LlamaModel: CausalLanguageModel {
@@ -56,10 +57,21 @@ public final class LlamaModel: CausalLanguageModel {
         contextLength = context
         batchSize = min(options.batchSize, context)
         llamaCppRounding = options.llamaCppRounding
-        weights = try LlamaWeights(gguf: gguf, config: config, backend: backend)
+        weights = try LlamaWeights(gguf: gguf, config: config, contextLength: context, backend: backend)
         activations = try LlamaActivations(backend: backend, config: config, rows: batchSize)
         cache = try KVCache(backend: backend, layers: config.layers, rows: context,
                                  width: config.keyValueHeads * config.headDimension)
+    }
+
+    /// The rotary embedding of `layer`: sliding-window layers may have their own base and scale.
+    private func rotary(layer: Int) -> RotaryEmbedding {
+        let c = config, pairing: RotaryEmbedding.Pairing = c.ropePairing == .halves ? .halves : .adjacent
+        if c.isSliding(layer) {
+            return RotaryEmbedding(pairing: pairing, base: c.slidingRopeBase ?? c.ropeBase,
+                                   frequencyScale: c.slidingRopeFrequencyScale ?? c.ropeFrequencyScale)
+        }
+        return RotaryEmbedding(pairing: pairing, base: c.ropeBase, frequencyScale: c.ropeFrequencyScale,
+                               frequencyFactors: weights.ropeFactors)
     }
 
     public convenience init(path: String, backend: any Backend, options: Options = Options()) throws {
@@ -125,6 +137,7 @@ public final class LlamaModel: CausalLanguageModel {
                     try backend.rmsNorm(h, weight: weights.outputNorm, eps: config.rmsEpsilon, into: h)
                     var input = ProductInput(h)
                     try product(&input, weights.head, into: out)
+                    if let cap = config.finalLogitSoftcap { try backend.softcap(out, cap: cap, into: out) }
                     let values = try backend.read(out), v = config.vocabularySize
                     for row in 0..<count { result.append(Array(values[(row * v)..<((row + 1) * v)])) }
                 }
@@ -146,32 +159,54 @@ public final class LlamaModel: CausalLanguageModel {
         let scale = 1 / Float(d).squareRoot()
 
         try backend.embedding(ids: ids, table: weights.tokenEmbedding, into: x)
+        if let factor = c.embeddingScale { try backend.scale(x, by: factor, into: x) }
+        // Queries pre-scaled by the model (Gemma, Phi-3) meet scores of scale 1.
+        let attentionScale = c.queryScale == nil ? scale : 1
         for (layer, w) in weights.layers.enumerated() {
             try backend.rmsNorm(x, weight: w.attentionNorm, eps: c.rmsEpsilon, into: normed)
             var input = ProductInput(normed)
-            try product(&input, w.query, into: query)
-            try product(&input, w.key, into: key)
-            try product(&input, w.value, into: value)
-            try backend.rope(query, heads: c.heads, headDim: d, position: start, base: c.ropeBase, into: query)
-            try backend.rope(key, heads: c.keyValueHeads, headDim: d, position: start, base: c.ropeBase, into: key)
+            try product(&input, w.query, bias: w.queryBias, into: query)
+            try product(&input, w.key, bias: w.keyBias, into: key)
+            try product(&input, w.value, bias: w.valueBias, into: value)
+            if let queryNorm = w.queryNorm, let keyNorm = w.keyNorm {
+                // Per head: the rows seen as [T·heads, D].
+                let q = query.rows(count * c.heads, width: d), k = key.rows(count * c.keyValueHeads, width: d)
+                try backend.rmsNorm(q, weight: queryNorm, eps: c.rmsEpsilon, into: q)
+                try backend.rmsNorm(k, weight: keyNorm, eps: c.rmsEpsilon, into: k)
+            }
+            let rotary = rotary(layer: layer)
+            try backend.rope(query, heads: c.heads, headDim: d, position: start, rotary: rotary, into: query)
+            try backend.rope(key, heads: c.keyValueHeads, headDim: d, position: start, rotary: rotary, into: key)
+            if let queryScale = c.queryScale { try backend.scale(query, by: queryScale, into: query) }
             if llamaCppRounding {
                 for t in [query, key, value] { try backend.roundTrip(t, through: .f16, into: t) }
             }
             try backend.copy(key, into: cache.keys[layer], destinationOffset: start * kvWidth)
             try backend.copy(value, into: cache.values[layer], destinationOffset: start * kvWidth)
             try backend.attention(query: query, key: cache.keys[layer], value: cache.values[layer], heads: c.heads,
-                                  keyLength: start + count, causal: true, scale: scale, keyMask: nil, into: attended)
+                                  keyLength: start + count, causal: true, scale: attentionScale, keyMask: nil,
+                                  slidingWindow: c.isSliding(layer) ? c.slidingWindow : nil,
+                                  softcap: c.attentionSoftcap, into: attended)
             input = ProductInput(attended)
-            try product(&input, w.output, into: projected)
+            try product(&input, w.output, bias: w.outputBias, into: projected)
+            if let norm = w.postAttentionNorm {
+                try backend.rmsNorm(projected, weight: norm, eps: c.rmsEpsilon, into: projected)
+            }
             try backend.add(x, projected, into: x2)
 
             try backend.rmsNorm(x2, weight: w.feedForwardNorm, eps: c.rmsEpsilon, into: normed)
             input = ProductInput(normed)
             try product(&input, w.gate, into: gate)
             try product(&input, w.up, into: up)
-            try backend.swiGLU(gate: gate, up: up, into: activated)
+            switch c.feedForward {
+            case .swiGLU: try backend.swiGLU(gate: gate, up: up, into: activated)
+            case .geGLU: try backend.geGLU(gate: gate, up: up, into: activated)
+            }
             input = ProductInput(activated)
             try product(&input, w.down, into: projected)
+            if let norm = w.postFeedForwardNorm {
+                try backend.rmsNorm(projected, weight: norm, eps: c.rmsEpsilon, into: projected)
+            }
             try backend.add(x2, projected, into: x)
         }
         guard logits else { return }
@@ -181,6 +216,7 @@ public final class LlamaModel: CausalLanguageModel {
         try backend.rmsNorm(a.lastHidden, weight: weights.outputNorm, eps: c.rmsEpsilon, into: a.lastHidden)
         var input = ProductInput(a.lastHidden)
         try product(&input, weights.head, into: a.logits)
+        if let cap = c.finalLogitSoftcap { try backend.softcap(a.logits, cap: cap, into: a.logits) }
     }
 
     /// An activation feeding one or more products, and the copy of it rounded for the last one.
@@ -193,10 +229,11 @@ public final class LlamaModel: CausalLanguageModel {
     /// y = x·Wᵀ. llama.cpp multiplies quantized weights with activations rounded to the weight
     /// type's `activationRounding` (Q8_0 blocks for Q4_0/Q5_0/Q8_0/IQ4_NL…, Q8_K for the
     /// k-quants); the rounded copy is kept for the next product that wants the same rounding
-    /// (Q, K and V of one layer may be of different types).
-    private func product(_ input: inout ProductInput, _ weight: Tensor, into y: Tensor) throws {
+    /// (Q, K and V of one layer may be of different types). f16 weights take activations
+    /// rounded to f16 (ggml's `vec_dot_type` for F16).
+    private func product(_ input: inout ProductInput, _ weight: Tensor, bias: Tensor? = nil, into y: Tensor) throws {
         var x = input.exact
-        if llamaCppRounding, let rounding = weight.dtype.activationRounding {
+        if llamaCppRounding, let rounding = weight.dtype.activationRounding ?? (weight.dtype == .f16 ? .f16 : nil) {
             if let rounded = input.rounded, rounded.dtype == rounding {
                 x = rounded.tensor
             } else {
@@ -206,7 +243,7 @@ public final class LlamaModel: CausalLanguageModel {
                 x = scratch
             }
         }
-        try backend.matmul(x, weight: weight, layout: .outIn, bias: nil, into: y)
+        try backend.matmul(x, weight: weight, layout: .outIn, bias: bias, into: y)
     }
 }
 

@@ -103,18 +103,7 @@ extension VulkanBackend {
                      groups: elementwiseGrid(count / dtype.blockSize))
     }
 
-    /// x and y may be the same tensor: the shader reads both elements of a pair before writing.
     public func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base: Float, into y: Tensor) throws {
-        let dims = try ShapeRules.rope(x, heads: heads, headDim: headDim, position: position, base: base, y: y)
-        let pipeline = try pipeline("rope", bindings: 2, pushWords: 6)
-        // r = base^(−2/headDim) in double, handed over as two f32 words (see rope.comp).
-        let ratio = pow(Double(base), -2 / Double(headDim))
-        let ratioHi = Float(ratio), ratioLo = Float(ratio - Double(ratioHi))
-        let pairs = dims.rows * dims.width / 2
-        let op = "rope"
-        try dispatch(pipeline, [.init(try buffer(x, op: op), .read), .init(try buffer(y, op: op), .write)],
-                     push: [UInt32(pairs), UInt32(dims.width / 2), UInt32(headDim / 2), UInt32(position),
-                            ratioHi.bitPattern, ratioLo.bitPattern],
-                     groups: elementwiseGrid(pairs))
+        try rope(x, heads: heads, headDim: headDim, position: position, rotary: RotaryEmbedding(base: base), into: y)
     }
 }

@@ -11,6 +11,8 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
     public let device: VulkanDevice
     /// Every recording and submission goes through this lock: the stream and queue are not thread-safe.
     let stream: Mutex<CommandStream>
+    /// Rotary θ tables by configuration (see `ropeTable`).
+    let ropeTables = Mutex<[RopeTableKey: Tensor]>([:])
 
     /// Invocations per workgroup the kernels use (Vulkan guarantees only 128).
     static let workgroupInvocations = 256

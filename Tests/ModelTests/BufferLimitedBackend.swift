@@ -57,6 +57,17 @@ final class BufferLimitedBackend: Backend {
     func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, base ropeBase: Float, into y: Tensor) throws {
         try base.rope(x, heads: heads, headDim: headDim, position: position, base: ropeBase, into: y)
     }
+    func rope(_ x: Tensor, heads: Int, headDim: Int, position: Int, rotary: RotaryEmbedding, into y: Tensor) throws {
+        try base.rope(x, heads: heads, headDim: headDim, position: position, rotary: rotary, into: y)
+    }
+    func geGLU(gate: Tensor, up: Tensor, into y: Tensor) throws { try base.geGLU(gate: gate, up: up, into: y) }
+    func scale(_ x: Tensor, by factor: Float, into y: Tensor) throws { try base.scale(x, by: factor, into: y) }
+    func softcap(_ x: Tensor, cap: Float, into y: Tensor) throws { try base.softcap(x, cap: cap, into: y) }
+    func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool, scale: Float,
+                   keyMask: Tensor?, slidingWindow: Int?, softcap: Float?, into y: Tensor) throws {
+        try base.attention(query: query, key: key, value: value, heads: heads, keyLength: keyLength, causal: causal,
+                           scale: scale, keyMask: keyMask, slidingWindow: slidingWindow, softcap: softcap, into: y)
+    }
     func embedding(ids: [Int32], table: Tensor, into y: Tensor) throws { try base.embedding(ids: ids, table: table, into: y) }
     func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, keyLength: Int, causal: Bool,
                    scale: Float, keyMask: Tensor?, into y: Tensor) throws {
