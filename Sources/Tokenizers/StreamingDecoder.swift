@@ -1,4 +1,4 @@
-/// Decodes GPT-2 ids one at a time, as they are generated, returning only whole characters.
+/// Decodes ids one at a time, as they are generated, returning only whole characters.
 ///
 /// A multi-byte UTF-8 character is often split across tokens (most CJK characters and emoji are).
 /// The decoder holds back the bytes of a character that is still incomplete and releases it
@@ -7,10 +7,10 @@
 /// `finish()` releases whatever is still held back, an unfinished character becoming U+FFFD.
 /// The concatenation of every `next` and `finish` result equals `tokenizer.decode(ids)`.
 public struct StreamingDecoder: Sendable {
-    private let tokenizer: BPETokenizer
+    private let tokenizer: any LanguageModelTokenizer
     private var pending: [UInt8] = []
 
-    public init(tokenizer: BPETokenizer) {
+    public init(tokenizer: any LanguageModelTokenizer) {
         self.tokenizer = tokenizer
     }
 

@@ -102,26 +102,37 @@ enum LlamaFixtures {
         #expect(tokenizer.decode(tokenizer.encode(testCase.text, addSpecial: false, parseSpecial: false)) == testCase.text)
     }
 
-    @Test func unsupportedModelIsAClearError() throws {
+    @Test func unknownModelIsAClearErrorListingTheKnownOnes() throws {
         let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("t5")),
+            ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
+        ], name: "t5-model")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: TokenizerError.unsupported(
+            path: path, reason: "tokenizer.ggml.model is \"t5\"; known: gpt2 (byte-level BPE), llama (SentencePiece)")) {
+            try GGUFTokenizer.load(gguf: GGUFFile(path: path))
+        }
+        // The BPE loader names what it found instead of misreading a SentencePiece vocabulary.
+        let spm = try writeGGUF([
             ("tokenizer.ggml.model", .string("llama")),
             ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
         ], name: "llama-model")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let file = try GGUFFile(path: path)
+        defer { try? FileManager.default.removeItem(atPath: spm) }
         #expect(throws: TokenizerError.unsupported(
-            path: path, reason: "tokenizer.ggml.model is \"llama\"; only \"gpt2\" (byte-level BPE) is implemented")) {
-            try BPETokenizer(gguf: file)
+            path: spm, reason: "tokenizer.ggml.model is \"llama\", not \"gpt2\" (byte-level BPE)")) {
+            try BPETokenizer(gguf: GGUFFile(path: spm))
         }
+        #expect(try GGUFTokenizer.load(gguf: GGUFFile(path: spm)) is SentencePieceTokenizer)
     }
 
     @Test func unsupportedPreTokenizerIsAClearError() throws {
         let path = try writeGGUF([
             ("tokenizer.ggml.model", .string("gpt2")),
-            ("tokenizer.ggml.pre", .string("llama-bpe")),
+            // llama.cpp refuses a pre-tokenizer it does not know (it has no "gpt2", only "gpt-2").
+            ("tokenizer.ggml.pre", .string("gpt2")),
             ("tokenizer.ggml.tokens", .strings(["a"])),
             ("tokenizer.ggml.merges", .strings([])),
-        ], name: "llama-bpe")
+        ], name: "unknown-pre")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try GGUFFile(path: path)
         do {
@@ -133,7 +144,8 @@ enum LlamaFixtures {
                 return
             }
             #expect(errorPath == path)
-            #expect(reason.contains("llama-bpe") && reason.contains("smollm"))
+            #expect(reason.contains("\"gpt2\"") && reason.contains("gpt-2") && reason.contains("llama-bpe")
+                && reason.contains("qwen2") && reason.contains("smollm") && reason.contains("default"))
         }
     }
 
