@@ -26,6 +26,9 @@ public struct SentencePieceTokenizer: LanguageModelTokenizer {
     /// The token of each byte for byte fallback: `<0xNN>`, else the byte itself as a token.
     private let byteTokenIDs: [Int?]
     private let addedTokens: AddedTokens
+    /// Tokens after which llama.cpp strips the whitespace that follows in the text (its
+    /// `LLAMA_TOKEN_ATTR_RSTRIP`, which it sets by model name for Phi-3 only).
+    private let rightStrippingIDs: Set<Int>
     /// The longest token in bytes: a longer pair can never merge, so it is not looked up.
     private let longestPiece: Int
 
@@ -61,6 +64,7 @@ public struct SentencePieceTokenizer: LanguageModelTokenizer {
             return vocabulary[name] ?? vocabulary[[UInt8(byte)]]
         }
         addedTokens = file.addedTokens()
+        rightStrippingIDs = try Self.rightStrippingIDs(file, vocabulary: vocabulary)
 
         // llama.cpp's defaults for "llama" files: BOS 1, EOS 2, UNK 0; BOS added, EOS not.
         let special = try file.specialTokens(defaultBOSID: 1, defaultEOSID: 2, addsBOSByDefault: true)
@@ -85,7 +89,7 @@ public struct SentencePieceTokenizer: LanguageModelTokenizer {
         // The first piece counts as following a special token: it gets the space prefix too.
         var followsSpecial = true
         if !text.isEmpty {
-            for piece in addedTokens.splitLongestFirst(text, includeSpecial: parseSpecial) {
+            for piece in addedTokens.splitLongestFirst(text, includeSpecial: parseSpecial, rightStripping: rightStrippingIDs) {
                 switch piece {
                 case .token(let id):
                     ids.append(id)
@@ -130,6 +134,22 @@ public struct SentencePieceTokenizer: LanguageModelTokenizer {
         case .unused, .undefined, nil:
             return []
         }
+    }
+
+    /// llama.cpp's per-model token attributes (end of `llama_vocab::impl::load`): for a model
+    /// whose `general.name` contains "phi-3" or "phi3", every control, user-defined and unknown
+    /// token and `</s>` strip the whitespace after them, except `<unk>`, `<s>`, `<|endoftext|>`.
+    private static func rightStrippingIDs(_ file: GGUFTokenizerMetadata, vocabulary: [[UInt8]: Int]) throws(TokenizerError) -> Set<Int> {
+        let name = (try file.string("general.name") ?? "").lowercased()
+        guard name.contains("phi-3") || name.contains("phi3") else { return [] }
+        var ids = Set(file.types.indices.filter { id in
+            [.control, .userDefined, .unknown].contains(GGUFTokenType(rawValue: file.types[id]))
+        })
+        if let id = vocabulary[Array("</s>".utf8)] { ids.insert(id) }
+        for token in ["<unk>", "<s>", "<|endoftext|>"] {
+            if let id = vocabulary[Array(token.utf8)] { ids.remove(id) }
+        }
+        return ids
     }
 
     // MARK: - Merging
