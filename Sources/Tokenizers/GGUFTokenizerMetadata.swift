@@ -16,6 +16,8 @@ struct GGUFTokenizerMetadata {
     let tokens: [String]
     /// `tokenizer.ggml.token_type`, one per token; all `normal` when the key is absent.
     let types: [Int]
+    /// The types with llama.cpp's overrides by token text applied (`GGUFTokenAttributes.resolve`).
+    let attributes: [GGUFTokenAttributes]
 
     init(path: String, metadata: [String: GGUFValue]) throws(TokenizerError) {
         self.path = path
@@ -52,6 +54,7 @@ struct GGUFTokenizerMetadata {
             }
         }
         self.types = types
+        attributes = GGUFTokenAttributes.resolve(tokens: tokens, types: types, keys: Set(metadata.keys))
     }
 
     func string(_ key: String) throws(TokenizerError) -> String? {
@@ -100,15 +103,12 @@ struct GGUFTokenizerMetadata {
 
     /// The tokens cut out of the text before tokenization, as llama.cpp's special-token cache
     /// holds them: control and unknown tokens (special: matched only with parse-special on) and
-    /// user-defined ones (always matched).
+    /// user-defined ones (always matched), after llama.cpp's overrides (a user-defined `</s>`
+    /// is made control, for one).
     func addedTokens() -> AddedTokens {
         var added: [(content: String, id: Int, isSpecial: Bool)] = []
-        for (id, type) in types.enumerated() {
-            switch GGUFTokenType(rawValue: type) {
-            case .control, .unknown: added.append((tokens[id], id, true))
-            case .userDefined: added.append((tokens[id], id, false))
-            default: break
-            }
+        for (id, attributes) in attributes.enumerated() where attributes.isMatchedInText {
+            added.append((tokens[id], id, attributes.isSpecial))
         }
         return AddedTokens(added)
     }

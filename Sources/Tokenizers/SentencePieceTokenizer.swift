@@ -18,7 +18,7 @@ public struct SentencePieceTokenizer: LanguageModelTokenizer {
     /// Each id's text as stored (empty tokens renamed `[EMPTY_<id>]`, as llama.cpp does).
     private let pieces: [[UInt8]]
     private let scores: [Float]
-    private let types: [Int]
+    private let attributes: [GGUFTokenAttributes]
     /// Text → id; a text stored twice maps to its last id (llama.cpp's `token_to_id`). Keyed by
     /// bytes: Swift `String` equality is canonical equivalence, which would merge tokens that
     /// differ only in Unicode normalization.
@@ -52,7 +52,7 @@ public struct SentencePieceTokenizer: LanguageModelTokenizer {
         }
         pieces = file.tokens.map { Array($0.utf8) }
         scores = try file.scores()
-        types = file.types
+        attributes = file.attributes
         var vocabulary: [[UInt8]: Int] = [:]
         vocabulary.reserveCapacity(pieces.count)
         for (id, piece) in pieces.enumerated() { vocabulary[piece] = id }
@@ -123,17 +123,11 @@ public struct SentencePieceTokenizer: LanguageModelTokenizer {
     /// byte; unused and undefined tokens as nothing.
     public func bytes(of id: Int) -> [UInt8] {
         guard id >= 0, id < pieces.count else { return [] }
-        let piece = pieces[id]
-        switch GGUFTokenType(rawValue: types[id]) {
-        case .control, .unknown, .userDefined:
-            return piece
-        case .normal:
-            return Self.unescapingSpaces(piece)
-        case .byte:
-            return [Self.byteValue(ofByteToken: piece)]
-        case .unused, .undefined, nil:
-            return []
-        }
+        let piece = pieces[id], attributes = attributes[id]
+        if attributes.isMatchedInText { return piece }
+        if attributes.contains(.normal) { return Self.unescapingSpaces(piece) }
+        if attributes.contains(.byte) { return [Self.byteValue(ofByteToken: piece)] }
+        return []
     }
 
     /// llama.cpp's per-model token attributes (end of `llama_vocab::impl::load`): for a model
@@ -142,9 +136,7 @@ public struct SentencePieceTokenizer: LanguageModelTokenizer {
     private static func rightStrippingIDs(_ file: GGUFTokenizerMetadata, vocabulary: [[UInt8]: Int]) throws(TokenizerError) -> Set<Int> {
         let name = (try file.string("general.name") ?? "").lowercased()
         guard name.contains("phi-3") || name.contains("phi3") else { return [] }
-        var ids = Set(file.types.indices.filter { id in
-            [.control, .userDefined, .unknown].contains(GGUFTokenType(rawValue: file.types[id]))
-        })
+        var ids = Set(file.attributes.indices.filter { file.attributes[$0].isMatchedInText })
         if let id = vocabulary[Array("</s>".utf8)] { ids.insert(id) }
         for token in ["<unk>", "<s>", "<|endoftext|>"] {
             if let id = vocabulary[Array(token.utf8)] { ids.remove(id) }
