@@ -149,6 +149,50 @@ enum LlamaFixtures {
         }
     }
 
+    /// A SentencePiece vocabulary written out by hand: merges by score (highest first), byte
+    /// fallback for a character with no token, `▁` for spaces, BOS from llama.cpp's default.
+    @Test func syntheticSentencePiece() throws {
+        let tokens = ["<unk>", "<s>", "</s>", "<0x41>", "<0xC3>", "<0xA9>", "▁", "a", "b", "ab", "▁ab", "<ctl>"]
+        let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("llama")),
+            ("tokenizer.ggml.tokens", .strings(tokens)),
+            ("tokenizer.ggml.scores", .float32s([0, 0, 0, 0, 0, 0, -1, -2, -2, -3, -1, 0])),
+            ("tokenizer.ggml.token_type", .int32s([2, 3, 3, 6, 6, 6, 1, 1, 1, 1, 1, 3])),
+        ], name: "spm")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let tokenizer = try #require(try GGUFTokenizer.load(gguf: GGUFFile(path: path)) as? SentencePieceTokenizer)
+        #expect(tokenizer.bosTokenID == 1 && tokenizer.eosTokenID == 2 && tokenizer.addsBOS && tokenizer.addsSpacePrefix)
+        // " ab" (space prefix) → "▁ab" beats "▁" + "ab"; "A" and "é" have no token: their bytes.
+        #expect(tokenizer.encode("ab") == [1, 10])
+        #expect(tokenizer.encode("Aé", addSpecial: false, parseSpecial: true) == [6, 3, 4, 5])
+        #expect(tokenizer.encode("<ctl>ab", addSpecial: false, parseSpecial: true) == [11, 10])
+        #expect(tokenizer.decode([1, 10, 3, 4, 5]) == "<s> abAé")
+        #expect(tokenizer.decode([10, 3]) == "abA")
+    }
+
+    @Test func badSentencePieceMetadataNamesTheKey() throws {
+        let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("llama")),
+            ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
+            ("tokenizer.ggml.scores", .strings(["x", "y"])),
+        ], name: "spm-bad-scores")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: TokenizerError.invalidFile(
+            path: path, reason: "tokenizer.ggml.scores must be an f32 or i32 array of at least 2 entries, one per token")) {
+            try GGUFTokenizer.load(gguf: GGUFFile(path: path))
+        }
+        let badID = try writeGGUF([
+            ("tokenizer.ggml.model", .string("llama")),
+            ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
+            ("tokenizer.ggml.bos_token_id", .uint32(7)),
+        ], name: "spm-bad-bos")
+        defer { try? FileManager.default.removeItem(atPath: badID) }
+        #expect(throws: TokenizerError.invalidFile(
+            path: badID, reason: "tokenizer.ggml.bos_token_id = 7 is outside the vocabulary of 2 tokens")) {
+            try GGUFTokenizer.load(gguf: GGUFFile(path: badID))
+        }
+    }
+
     /// A tiny synthetic vocabulary: specials, digits split, user-defined tokens always matched.
     @Test func syntheticVocabulary() throws {
         // Byte-level alphabet for the bytes used, plus merged tokens.
@@ -177,7 +221,7 @@ enum LlamaFixtures {
 // MARK: - A minimal GGUF writer (metadata only, no tensors)
 
 enum TestValue {
-    case string(String), strings([String]), int32s([Int32]), uint32(UInt32), bool(Bool)
+    case string(String), strings([String]), int32s([Int32]), float32s([Float]), uint32(UInt32), bool(Bool)
 }
 
 func writeGGUF(_ entries: [(String, TestValue)], name: String) throws -> String {
@@ -194,6 +238,7 @@ func writeGGUF(_ entries: [(String, TestValue)], name: String) throws -> String 
         case .string(let s): u32(8); str(s)
         case .strings(let list): u32(9); u32(8); u64(UInt64(list.count)); list.forEach(str)
         case .int32s(let list): u32(9); u32(5); u64(UInt64(list.count)); list.forEach { u32(UInt32(bitPattern: $0)) }
+        case .float32s(let list): u32(9); u32(6); u64(UInt64(list.count)); list.forEach { u32($0.bitPattern) }
         case .uint32(let v): u32(4); u32(v)
         case .bool(let v): u32(7); bytes.append(v ? 1 : 0)
         }
