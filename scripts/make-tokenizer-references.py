@@ -56,6 +56,9 @@ SPM_VARIANTS = {
     "space-prefix": {"tokenizer.ggml.add_space_prefix": None},
     "phi3-name": {"tokenizer.ggml.add_space_prefix": None, "general.name": "Phi-3-mini-4k-instruct"},
 }
+# Tokens appended (as control, score 0) for a variant: llama.cpp's Phi-3 attribute code looks up
+# "<|endoftext|>" with token_to_id.at() and refuses to load a vocabulary without it.
+SPM_APPENDED_TOKENS = {"phi3-name": ["<|endoftext|>"]}
 
 EXTRA_TEXTS = [
     "Hello\nworld",
@@ -123,8 +126,9 @@ def write_fixture(ref, bins, model, name, meta, all_texts):
     print("%s: %d texts" % (name, len(all_texts)))
 
 
-def write_tokenizer_only_gguf(source, target, changes):
-    """source's metadata with changes applied ({key: string value, or None to remove}), no tensors."""
+def write_tokenizer_only_gguf(source, target, changes, appended_tokens=()):
+    """source's metadata with changes applied ({key: string value, or None to remove}) and
+    control tokens appended to the vocabulary, no tensors."""
     sys.path.insert(0, os.path.join(REPO, ".cache", "llama.cpp-src", "gguf-py"))
     from gguf import GGUFReader, GGUFValueType, GGUFWriter  # noqa: E402
 
@@ -136,7 +140,14 @@ def write_tokenizer_only_gguf(source, target, changes):
             continue
         vtype = field.types[0]
         sub = field.types[-1] if vtype == GGUFValueType.ARRAY else None
-        writer.add_key_value(key, field.contents(), vtype, sub)
+        value = field.contents()
+        if appended_tokens and key == "tokenizer.ggml.tokens":
+            value = value + list(appended_tokens)
+        elif appended_tokens and key == "tokenizer.ggml.scores":
+            value = value + [0.0] * len(appended_tokens)
+        elif appended_tokens and key == "tokenizer.ggml.token_type":
+            value = value + [3] * len(appended_tokens)
+        writer.add_key_value(key, value, vtype, sub)
     for key, value in changes.items():
         if value is not None:
             writer.add_key_value(key, value, GGUFValueType.STRING)
@@ -150,6 +161,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin-dir", default=os.path.join(REPO, ".cache/llama.cpp-build/bin"))
     ap.add_argument("--only", choices=["gemma3", "spm", "bpe"])
+    ap.add_argument("--variant", choices=sorted(SPM_VARIANTS), help="with --only spm: just this variant")
     a = ap.parse_args()
     ref = load_sibling()
     bins = {"tokenize": os.path.join(a.bin_dir, "llama-tokenize")}
@@ -175,13 +187,17 @@ def main():
         kv = ref.gguf_kv(GEMMA3, keys)
         with tempfile.TemporaryDirectory() as tmp:
             for variant, changes in SPM_VARIANTS.items():
+                if a.variant and variant != a.variant:
+                    continue
+                appended = SPM_APPENDED_TOKENS.get(variant, [])
                 model = os.path.join(tmp, "gemma3-vocab-%s.gguf" % variant)
-                write_tokenizer_only_gguf(GEMMA3, model, changes)
+                write_tokenizer_only_gguf(GEMMA3, model, changes, appended)
                 meta = dict(base, model="gemma-3-270m-q4_k_m.gguf metadata, no tensors, changed: %s"
                             % json.dumps(changes), source_model_sha256=ref.sha256(GEMMA3),
                             **{"tokenizer_" + k.split(".")[-1]: v for k, v in kv.items()})
                 meta["variant"] = variant
                 meta["changes"] = changes
+                meta["appended_control_tokens"] = appended
                 write_fixture(ref, bins, model, "tokenize-spm-%s.jsonl" % variant, meta, variant_texts(all_texts))
 
     if a.only in (None, "bpe"):

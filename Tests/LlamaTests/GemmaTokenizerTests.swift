@@ -83,7 +83,11 @@ import TestSupport
         "phi3-name": ["tokenizer.ggml.add_space_prefix": nil, "general.name": .string("Phi-3-mini-4k-instruct")],
     ]
 
-    @Test(arguments: ["space-prefix"])
+    /// Tokens the fixture's GGUF appends (llama.cpp will not load a Phi-3-named vocabulary
+    /// without `<|endoftext|>`), appended here the same way: control type, score 0.
+    static let appendedTokens = ["phi3-name": ["<|endoftext|>"]]
+
+    @Test(arguments: ["space-prefix", "phi3-name"])
     func idsIdenticalToLlamaTokenize(variant: String) throws {
         let fixture = try LlamaTokenizeFixture("tokenize-spm-\(variant).jsonl")
         #expect(fixture.meta["variant"] as? String == variant)
@@ -91,6 +95,14 @@ import TestSupport
         guard FetchedModels.path(GemmaTokenizerTests.gemma3) != nil else { return }
         var metadata = try GGUFMetadataFile(path: FetchedModels.directory + "/" + GemmaTokenizerTests.gemma3).metadata
         for (key, value) in Self.variants[variant] ?? [:] { metadata[key] = value }
+        for token in Self.appendedTokens[variant] ?? [] {
+            func append(_ key: String, _ value: GGUFValue) {
+                if case .array(let type, let values) = metadata[key] { metadata[key] = .array(elementType: type, values + [value]) }
+            }
+            append("tokenizer.ggml.tokens", .string(token))
+            append("tokenizer.ggml.scores", .float32(0))
+            append("tokenizer.ggml.token_type", .int32(3))
+        }
         let tokenizer = try #require(try GGUFTokenizer.load(metadata: metadata, path: "Gemma 3 (\(variant))") as? SentencePieceTokenizer)
         #expect(tokenizer.addsSpacePrefix)
         let result = fixture.check(tokenizer, label: "SentencePiece \(variant)")
