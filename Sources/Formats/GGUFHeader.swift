@@ -23,29 +23,11 @@ struct GGUFHeader: Sendable {
 
     init(parsing bytes: UnsafeRawBufferPointer, file: String) throws(FormatError) {
         var cursor = GGUFCursor(bytes: bytes, file: file)
-        let magic = Array(try cursor.take(4, "magic"))
-        guard magic == Self.magic else { throw .notGGUF(file: file, magic: magic) }
-        let version = try cursor.read(UInt32.self, "version")
-        guard Self.supportedVersions.contains(version) else {
-            throw .unsupportedGGUFVersion(file: file, version: version)
-        }
-        let tensorCount = try cursor.read(UInt64.self, "tensor count")
-        let keyCount = try cursor.read(UInt64.self, "metadata count")
-
-        // Smallest key/value: empty key (8) + type (4) + one byte. Smallest tensor info: empty
-        // name (8) + n_dims (4) + type (4) + offset (8).
-        try Self.checkCount(keyCount, "metadata count", minimumEach: 13, cursor: cursor)
-        var metadata: [String: GGUFValue] = [:]
-        var keys: [String] = []
-        for index in 0..<keyCount {
-            let (key, value) = try cursor.readKeyValue(index: index)
-            guard metadata.updateValue(value, forKey: key) == nil else {
-                throw .badMetadata(file: file, key: key, detail: "appears more than once")
-            }
-            keys.append(key)
-        }
+        let section = try GGUFMetadataSection(reading: &cursor)
+        let (version, tensorCount, metadata, keys) = (section.version, section.tensorCount, section.metadata, section.keys)
         let alignment = try Self.alignment(in: metadata, file: file)
 
+        // Smallest tensor info: empty name (8) + n_dims (4) + type (4) + offset (8).
         try Self.checkCount(tensorCount, "tensor count", minimumEach: 24, cursor: cursor)
         var rawInfos: [GGUFRawTensorInfo] = []
         rawInfos.reserveCapacity(Int(tensorCount))
@@ -64,7 +46,7 @@ struct GGUFHeader: Sendable {
         self.dataStart = dataStart
     }
 
-    private static func checkCount(_ count: UInt64, _ field: String, minimumEach: UInt64,
+    static func checkCount(_ count: UInt64, _ field: String, minimumEach: UInt64,
                                    cursor: GGUFCursor) throws(FormatError) {
         let (needed, overflow) = count.multipliedReportingOverflow(by: minimumEach)
         guard !overflow, needed <= UInt64(cursor.remaining) else {

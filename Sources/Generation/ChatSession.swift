@@ -23,19 +23,24 @@ public final class ChatSession {
 
     public var model: any CausalLanguageModel { generator.model }
 
-    public init(model: any CausalLanguageModel, tokenizer: BPETokenizer, template: ChatTemplate, systemPrompt: String? = nil) {
+    public init(model: any CausalLanguageModel, tokenizer: any LanguageModelTokenizer, template: ChatTemplate,
+                systemPrompt: String? = nil) {
         generator = TextGenerator(model: model, tokenizer: tokenizer)
         self.template = template
         self.systemPrompt = systemPrompt
-        stopTokens = Self.stopTokens(of: tokenizer)
+        stopTokens = Self.stopTokens(of: tokenizer).union([template.stopToken].compactMap(tokenizer.id(of:)))
         model.reset()
     }
+
+    /// Texts llama.cpp takes for end-of-turn tokens when the file names none (its `special_eot_id`
+    /// detection in `llama_vocab::impl::load`), the ones the supported templates use.
+    static let endOfTurnTexts = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<end_of_turn>", "<|end|>"]
 
     /// The tokenizer's EOS and whichever end-of-turn / end-of-text tokens its vocabulary has:
     /// instruct models end a reply with their template's end-of-turn token, which often is not
     /// the EOS the file declares.
-    public static func stopTokens(of tokenizer: BPETokenizer) -> Set<Int> {
-        var ids = Set(["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>"].compactMap(tokenizer.id(of:)))
+    public static func stopTokens(of tokenizer: any LanguageModelTokenizer) -> Set<Int> {
+        var ids = Set(endOfTurnTexts.compactMap(tokenizer.id(of:)))
         if let eos = tokenizer.eosTokenID { ids.insert(eos) }
         return ids
     }
@@ -47,13 +52,11 @@ public final class ChatSession {
                       onText: (String) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) throws -> GenerationResult {
         let starting = tokens.isEmpty
-        let text = starting
-            ? template.beginning + (systemPrompt.map { template.message(ChatMessage(.system, $0)) } ?? "")
-                + template.message(ChatMessage(.user, userText)) + template.generationPrompt
-            : template.nextTurn(user: userText)
-        // Special tokens are parsed (the markers must become their ids), as llama.cpp's chat does.
-        // The tokenizer's BOS goes first only when the template does not write one itself.
-        let fresh = generator.tokenizer.encode(text, addSpecial: starting && template.beginning.isEmpty, parseSpecial: true)
+        let opening = (systemPrompt.map { [ChatMessage(.system, $0)] } ?? []) + [ChatMessage(.user, userText)]
+        let text = starting ? template.render(opening, addGenerationPrompt: true) : template.nextTurn(user: userText)
+        // Special tokens are parsed (the markers must become their ids), as llama.cpp's chat does;
+        // the tokenizer adds BOS (if the model wants it) at the start of the conversation.
+        let fresh = generator.tokenizer.encode(text, addSpecial: starting, parseSpecial: true)
         let total = tokens.count + fresh.count
         // Room for the message and at least one token of reply.
         guard total < model.contextLength else { throw ChatError.contextFull(tokens: total, limit: model.contextLength) }

@@ -1,12 +1,12 @@
 import Models
 import Tokenizers
 
-/// Text in, text out: a causal model and its GPT-2 byte-level tokenizer.
+/// Text in, text out: a causal model and its tokenizer (byte-level BPE or SentencePiece).
 public struct TextGenerator: Sendable {
     public let model: any CausalLanguageModel
-    public let tokenizer: BPETokenizer
+    public let tokenizer: any LanguageModelTokenizer
 
-    public init(model: any CausalLanguageModel, tokenizer: BPETokenizer) {
+    public init(model: any CausalLanguageModel, tokenizer: any LanguageModelTokenizer) {
         self.model = model
         self.tokenizer = tokenizer
     }
@@ -139,7 +139,7 @@ struct TextOutput {
     private var matcher: StopStringMatcher
     private(set) var text = ""
 
-    init(tokenizer: BPETokenizer, stopStrings: [String]) {
+    init(tokenizer: any LanguageModelTokenizer, stopStrings: [String]) {
         decoder = StreamingDecoder(tokenizer: tokenizer)
         matcher = StopStringMatcher(stopStrings: stopStrings)
     }

@@ -73,7 +73,10 @@ struct AddedTokens: Sendable {
     /// each one cuts every occurrence out of the text parts still left, left to right. Differs
     /// from `split` only when tokens overlap in the text. `includeSpecial: false` matches only
     /// tokens not marked special (llama.cpp's `parse_special = false`: user-defined tokens only).
-    func splitLongestFirst(_ text: String, includeSpecial: Bool) -> [Piece] {
+    ///
+    /// `rightStripping`: tokens after which the whitespace that follows is dropped (llama.cpp's
+    /// RSTRIP attribute), as the cut is made, so that no shorter token matches in it later.
+    func splitLongestFirst(_ text: String, includeSpecial: Bool, rightStripping: Set<Int> = []) -> [Piece] {
         enum Part { case text(Range<Int>), token(Int) }
         let bytes = Array(text.utf8)
         var parts: [Part] = [.text(0..<bytes.count)]
@@ -87,6 +90,12 @@ struct AddedTokens: Sendable {
                     if match > position { next.append(.text(position..<match)) }
                     next.append(.token(token.id))
                     position = match + token.content.count
+                    if rightStripping.contains(token.id) {
+                        // C isspace: space, \t, \n, \v, \f, \r.
+                        while position < range.upperBound, bytes[position] == 0x20 || (0x09...0x0D).contains(bytes[position]) {
+                            position += 1
+                        }
+                    }
                 }
                 if position < range.upperBound { next.append(.text(position..<range.upperBound)) }
             }

@@ -15,8 +15,11 @@ public struct BPETokenizer: Tokenizer {
     private let model: BPEModel
     private let addedTokens: AddedTokens
     private var addedTokenMatching = AddedTokenMatching.leftmostLongest
-    /// llama.cpp's "smollm"-style pre-tokenizer: every digit is a piece of its own.
-    private var splitsDigits = false
+    /// How text is cut before merging: GPT-2's regex for Hugging Face files; for GGUF files the
+    /// one `tokenizer.ggml.pre` names.
+    private var preTokenizer = BPEPreTokenizer.gpt2
+    /// llama.cpp's `ignore_merges` (Llama 3): a piece that is itself a token is not merged.
+    private var ignoresMerges = false
 
     /// The beginning-of-sequence id the file names, if any.
     public private(set) var bosTokenID: Int?
@@ -24,6 +27,8 @@ public struct BPETokenizer: Tokenizer {
     public private(set) var eosTokenID: Int?
     /// Whether `encode` prepends `bosTokenID` (GGUF `tokenizer.ggml.add_bos_token`).
     public private(set) var addsBOS = false
+    /// Whether `encode` appends `eosTokenID` (GGUF `tokenizer.ggml.add_eos_token`).
+    public private(set) var addsEOS = false
 
     /// Loads `vocab.json` and `merges.txt` (the original GPT-2 files); `<|endoftext|>` is the
     /// special token when the vocabulary has it.
@@ -90,21 +95,25 @@ public struct BPETokenizer: Tokenizer {
 
     /// Internal memberwise initializer, for loaders in this module (GGUF).
     init(model: BPEModel, addedTokens: AddedTokens, addedTokenMatching: AddedTokenMatching,
-         splitsDigits: Bool, bosTokenID: Int?, eosTokenID: Int?, addsBOS: Bool) {
+         preTokenizer: BPEPreTokenizer, ignoresMerges: Bool,
+         bosTokenID: Int?, eosTokenID: Int?, addsBOS: Bool, addsEOS: Bool) {
         self.model = model
         self.addedTokens = addedTokens
         self.addedTokenMatching = addedTokenMatching
-        self.splitsDigits = splitsDigits
+        self.preTokenizer = preTokenizer
+        self.ignoresMerges = ignoresMerges
         self.bosTokenID = bosTokenID
         self.eosTokenID = eosTokenID
         self.addsBOS = addsBOS
+        self.addsEOS = addsEOS
     }
 
     public func encode(_ text: String) -> [Int] {
         encode(text, addSpecial: true, parseSpecial: true)
     }
 
-    /// `addSpecial`: prepend `bosTokenID` when `addsBOS` (llama.cpp's `add_special`).
+    /// `addSpecial`: prepend `bosTokenID` when `addsBOS`, append `eosTokenID` when `addsEOS`
+    /// (llama.cpp's `add_special`).
     /// `parseSpecial`: recognise special (control) tokens written in the text; when false only
     /// tokens not marked special are (llama.cpp's `--no-parse-special`; for Hugging Face files,
     /// `split_special_tokens=True`).
@@ -120,11 +129,16 @@ public struct BPETokenizer: Tokenizer {
             case .token(let id):
                 ids.append(id)
             case .text(let text):
-                for word in GPT2PreTokenizer.split(text, splitDigits: splitsDigits) {
-                    ids.append(contentsOf: model.encode(word))
+                for word in preTokenizer.split(text) {
+                    if ignoresMerges, let id = model.vocabulary[ByteLevelAlphabet.spelling(word)] {
+                        ids.append(id)
+                    } else {
+                        ids.append(contentsOf: model.encode(word))
+                    }
                 }
             }
         }
+        if addSpecial, addsEOS, let eosTokenID { ids.append(eosTokenID) }
         return ids
     }
 

@@ -40,3 +40,12 @@ enum ByteLevelAlphabet {
         return bytes
     }
 }
+
+extension ByteLevelAlphabet {
+    /// Text → its bytes spelled with the alphabet, as a vocab token would be (`" the"` → `"Ġthe"`).
+    static func spelling(_ text: Substring.UnicodeScalarView) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in String(text).utf8 { scalars.append(scalarForByte[Int(byte)]) }
+        return String(scalars)
+    }
+}

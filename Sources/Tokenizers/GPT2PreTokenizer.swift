@@ -12,9 +12,10 @@
 /// never joins the digit after it, and a whitespace run before a digit is not shortened by
 /// `\s+(?!\S)` (the part ends there).
 enum GPT2PreTokenizer {
-    private enum Kind { case letter, number, whitespace, other }
+    /// The classes the pre-tokenizer regexes test: `\p{L}`, `\p{N}`, `\s`, anything else.
+    enum Kind { case letter, number, whitespace, other }
 
-    private static func kind(of scalar: Unicode.Scalar) -> Kind {
+    static func kind(of scalar: Unicode.Scalar) -> Kind {
         // ASCII fast path: most text is ASCII and property lookups are comparatively slow.
         if scalar.isASCII {
             switch scalar.value {

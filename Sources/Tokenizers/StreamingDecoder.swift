@@ -1,16 +1,17 @@
-/// Decodes GPT-2 ids one at a time, as they are generated, returning only whole characters.
+/// Decodes ids one at a time, as they are generated, returning only whole characters.
 ///
 /// A multi-byte UTF-8 character is often split across tokens (most CJK characters and emoji are).
 /// The decoder holds back the bytes of a character that is still incomplete and releases it
 /// once the rest arrives. Bytes that can never become valid UTF-8 are released at once as U+FFFD
 /// (one per maximal invalid subpart, like `String(decoding:as:)` and Python's `errors="replace"`).
 /// `finish()` releases whatever is still held back, an unfinished character becoming U+FFFD.
-/// The concatenation of every `next` and `finish` result equals `tokenizer.decode(ids)`.
+/// The concatenation of every `next` and `finish` result is the ids' bytes as text: `decode(ids)`,
+/// except that a SentencePiece decode also drops the space `add_space_prefix` put first.
 public struct StreamingDecoder: Sendable {
-    private let tokenizer: BPETokenizer
+    private let tokenizer: any LanguageModelTokenizer
     private var pending: [UInt8] = []
 
-    public init(tokenizer: BPETokenizer) {
+    public init(tokenizer: any LanguageModelTokenizer) {
         self.tokenizer = tokenizer
     }
 

@@ -12,7 +12,7 @@ struct ChatCommand: ParsableCommand {
         commandName: "chat",
         abstract: "Chat with a Llama-family .gguf model: one reply with -p, else a conversation read from stdin.",
         discussion: """
-        Messages are written in the model's chat template (from tokenizer.chat_template: ChatML or Llama 3; \
+        Messages are written in the model's chat template (detected from tokenizer.chat_template as llama.cpp does; \
         --chat-template overrides). Interactively each input line is a message; the reply streams to stdout \
         and stays in the KV cache with the rest of the conversation, so only new text is processed each turn. \
         /reset starts a new conversation; end of input (Ctrl-D) exits. Tokens/s go to stderr after each reply.

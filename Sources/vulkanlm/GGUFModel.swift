@@ -15,7 +15,7 @@ struct GGUFModel {
     static let defaultContextCap = 4096
 
     let file: GGUFFile
-    let tokenizer: BPETokenizer
+    let tokenizer: any LanguageModelTokenizer
     let model: LlamaModel
     let selected: SelectedBackend
 
@@ -27,9 +27,9 @@ struct GGUFModel {
         return stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFDIR
     }
 
-    /// The tokenizer alone (for `tokenize`): no weights are read.
-    static func tokenizer(path: String) throws -> BPETokenizer {
-        try BPETokenizer(gguf: GGUFFile(path: path))
+    /// The tokenizer alone (for `tokenize`): only the metadata is read.
+    static func tokenizer(path: String) throws -> any LanguageModelTokenizer {
+        try GGUFTokenizer.load(path: path)
     }
 
     /// `context`: KV-cache positions; nil takes the model's, capped at `defaultContextCap`.
@@ -41,7 +41,7 @@ struct GGUFModel {
         self.file = file
         // Tokenizer and config first: both are cheap and name what is wrong with the file
         // before a backend is opened and weights are uploaded.
-        tokenizer = try BPETokenizer(gguf: file)
+        tokenizer = try GGUFTokenizer.load(gguf: file)
         let config = try LlamaConfig(gguf: file)
         try config.checkBlockCount(in: file)
         let context = context ?? min(config.contextLength, Self.defaultContextCap)

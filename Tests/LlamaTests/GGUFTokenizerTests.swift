@@ -102,26 +102,37 @@ enum LlamaFixtures {
         #expect(tokenizer.decode(tokenizer.encode(testCase.text, addSpecial: false, parseSpecial: false)) == testCase.text)
     }
 
-    @Test func unsupportedModelIsAClearError() throws {
+    @Test func unknownModelIsAClearErrorListingTheKnownOnes() throws {
         let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("t5")),
+            ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
+        ], name: "t5-model")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: TokenizerError.unsupported(
+            path: path, reason: "tokenizer.ggml.model is \"t5\"; known: gpt2 (byte-level BPE), llama (SentencePiece)")) {
+            try GGUFTokenizer.load(gguf: GGUFFile(path: path))
+        }
+        // The BPE loader names what it found instead of misreading a SentencePiece vocabulary.
+        let spm = try writeGGUF([
             ("tokenizer.ggml.model", .string("llama")),
             ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
         ], name: "llama-model")
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let file = try GGUFFile(path: path)
+        defer { try? FileManager.default.removeItem(atPath: spm) }
         #expect(throws: TokenizerError.unsupported(
-            path: path, reason: "tokenizer.ggml.model is \"llama\"; only \"gpt2\" (byte-level BPE) is implemented")) {
-            try BPETokenizer(gguf: file)
+            path: spm, reason: "tokenizer.ggml.model is \"llama\", not \"gpt2\" (byte-level BPE)")) {
+            try BPETokenizer(gguf: GGUFFile(path: spm))
         }
+        #expect(try GGUFTokenizer.load(gguf: GGUFFile(path: spm)) is SentencePieceTokenizer)
     }
 
     @Test func unsupportedPreTokenizerIsAClearError() throws {
         let path = try writeGGUF([
             ("tokenizer.ggml.model", .string("gpt2")),
-            ("tokenizer.ggml.pre", .string("llama-bpe")),
+            // llama.cpp refuses a pre-tokenizer it does not know (it has no "gpt2", only "gpt-2").
+            ("tokenizer.ggml.pre", .string("gpt2")),
             ("tokenizer.ggml.tokens", .strings(["a"])),
             ("tokenizer.ggml.merges", .strings([])),
-        ], name: "llama-bpe")
+        ], name: "unknown-pre")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try GGUFFile(path: path)
         do {
@@ -133,7 +144,52 @@ enum LlamaFixtures {
                 return
             }
             #expect(errorPath == path)
-            #expect(reason.contains("llama-bpe") && reason.contains("smollm"))
+            #expect(reason.contains("\"gpt2\"") && reason.contains("gpt-2") && reason.contains("llama-bpe")
+                && reason.contains("qwen2") && reason.contains("smollm") && reason.contains("default"))
+        }
+    }
+
+    /// A SentencePiece vocabulary written out by hand: merges by score (highest first), byte
+    /// fallback for a character with no token, `▁` for spaces, BOS from llama.cpp's default.
+    @Test func syntheticSentencePiece() throws {
+        let tokens = ["<unk>", "<s>", "</s>", "<0x41>", "<0xC3>", "<0xA9>", "▁", "a", "b", "ab", "▁ab", "<ctl>"]
+        let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("llama")),
+            ("tokenizer.ggml.tokens", .strings(tokens)),
+            ("tokenizer.ggml.scores", .float32s([0, 0, 0, 0, 0, 0, -1, -2, -2, -3, -1, 0])),
+            ("tokenizer.ggml.token_type", .int32s([2, 3, 3, 6, 6, 6, 1, 1, 1, 1, 1, 3])),
+        ], name: "spm")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let tokenizer = try #require(try GGUFTokenizer.load(gguf: GGUFFile(path: path)) as? SentencePieceTokenizer)
+        #expect(tokenizer.bosTokenID == 1 && tokenizer.eosTokenID == 2 && tokenizer.addsBOS && tokenizer.addsSpacePrefix)
+        // " ab" (space prefix) → "▁ab" beats "▁" + "ab"; "A" and "é" have no token: their bytes.
+        #expect(tokenizer.encode("ab") == [1, 10])
+        #expect(tokenizer.encode("Aé", addSpecial: false, parseSpecial: true) == [6, 3, 4, 5])
+        #expect(tokenizer.encode("<ctl>ab", addSpecial: false, parseSpecial: true) == [11, 10])
+        #expect(tokenizer.decode([1, 10, 3, 4, 5]) == "<s> abAé")
+        #expect(tokenizer.decode([10, 3]) == "abA")
+    }
+
+    @Test func badSentencePieceMetadataNamesTheKey() throws {
+        let path = try writeGGUF([
+            ("tokenizer.ggml.model", .string("llama")),
+            ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
+            ("tokenizer.ggml.scores", .strings(["x", "y"])),
+        ], name: "spm-bad-scores")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: TokenizerError.invalidFile(
+            path: path, reason: "tokenizer.ggml.scores must be an f32 or i32 array of at least 2 entries, one per token")) {
+            try GGUFTokenizer.load(gguf: GGUFFile(path: path))
+        }
+        let badID = try writeGGUF([
+            ("tokenizer.ggml.model", .string("llama")),
+            ("tokenizer.ggml.tokens", .strings(["<unk>", "a"])),
+            ("tokenizer.ggml.bos_token_id", .uint32(7)),
+        ], name: "spm-bad-bos")
+        defer { try? FileManager.default.removeItem(atPath: badID) }
+        #expect(throws: TokenizerError.invalidFile(
+            path: badID, reason: "tokenizer.ggml.bos_token_id = 7 is outside the vocabulary of 2 tokens")) {
+            try GGUFTokenizer.load(gguf: GGUFFile(path: badID))
         }
     }
 
@@ -165,7 +221,7 @@ enum LlamaFixtures {
 // MARK: - A minimal GGUF writer (metadata only, no tensors)
 
 enum TestValue {
-    case string(String), strings([String]), int32s([Int32]), uint32(UInt32), bool(Bool)
+    case string(String), strings([String]), int32s([Int32]), float32s([Float]), uint32(UInt32), bool(Bool)
 }
 
 func writeGGUF(_ entries: [(String, TestValue)], name: String) throws -> String {
@@ -182,6 +238,7 @@ func writeGGUF(_ entries: [(String, TestValue)], name: String) throws -> String 
         case .string(let s): u32(8); str(s)
         case .strings(let list): u32(9); u32(8); u64(UInt64(list.count)); list.forEach(str)
         case .int32s(let list): u32(9); u32(5); u64(UInt64(list.count)); list.forEach { u32(UInt32(bitPattern: $0)) }
+        case .float32s(let list): u32(9); u32(6); u64(UInt64(list.count)); list.forEach { u32($0.bitPattern) }
         case .uint32(let v): u32(4); u32(v)
         case .bool(let v): u32(7); bytes.append(v ? 1 : 0)
         }
