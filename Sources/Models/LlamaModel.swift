@@ -57,7 +57,7 @@ public final class LlamaModel: CausalLanguageModel {
         contextLength = context
         batchSize = min(options.batchSize, context)
         llamaCppRounding = options.llamaCppRounding
-        weights = try LlamaWeights(gguf: gguf, config: config, contextLength: context, backend: backend)
+        weights = try LlamaWeights(gguf: gguf, config: config, contextLength: context, batchSize: batchSize, backend: backend)
         activations = try LlamaActivations(backend: backend, config: config, rows: batchSize)
         cache = try KVCache(backend: backend, layers: config.layers, rows: context,
                                  width: config.keyValueHeads * config.headDimension)
@@ -121,7 +121,7 @@ public final class LlamaModel: CausalLanguageModel {
             let end = position + tokens.count
             guard end <= contextLength else { throw ModelError.contextOverflow(tokens: end, limit: contextLength) }
             let ids = tokens.map(Int32.init)
-            let group = 64, e = config.embeddingLength
+            let group = Self.logitRowsPerGroup, e = config.embeddingLength
             let hidden = try backend.empty(shape: [group, e], dtype: .f32, name: "output hidden")
             let scores = try backend.empty(shape: [group, config.vocabularySize], dtype: .f32, name: "output logits")
             var result: [[Float]] = []
@@ -136,7 +136,7 @@ public final class LlamaModel: CausalLanguageModel {
                                      destinationOffset: 0)
                     try backend.rmsNorm(h, weight: weights.outputNorm, eps: config.rmsEpsilon, into: h)
                     var input = ProductInput(h)
-                    try product(&input, weights.head, into: out)
+                    try project(&input, weights.head, into: out)
                     if let cap = config.finalLogitSoftcap { try backend.softcap(out, cap: cap, into: out) }
                     let values = try backend.read(out), v = config.vocabularySize
                     for row in 0..<count { result.append(Array(values[(row * v)..<((row + 1) * v)])) }
@@ -158,7 +158,7 @@ public final class LlamaModel: CausalLanguageModel {
         let gate = a.gate.rows(count), up = a.up.rows(count), activated = a.activated.rows(count)
         let scale = 1 / Float(d).squareRoot()
 
-        try backend.embedding(ids: ids, table: weights.tokenEmbedding, into: x)
+        try weights.tokenEmbedding.lookup(ids, backend: backend, into: x)
         if let factor = c.embeddingScale { try backend.scale(x, by: factor, into: x) }
         // Queries pre-scaled by the model (Gemma, Phi-3) meet scores of scale 1.
         let attentionScale = c.queryScale == nil ? scale : 1
@@ -215,7 +215,7 @@ public final class LlamaModel: CausalLanguageModel {
         try backend.embedding(ids: [Int32(count - 1)], table: x, into: a.lastHidden)
         try backend.rmsNorm(a.lastHidden, weight: weights.outputNorm, eps: c.rmsEpsilon, into: a.lastHidden)
         var input = ProductInput(a.lastHidden)
-        try product(&input, weights.head, into: a.logits)
+        try project(&input, weights.head, into: a.logits)
         if let cap = c.finalLogitSoftcap { try backend.softcap(a.logits, cap: cap, into: a.logits) }
     }
 
@@ -232,8 +232,23 @@ public final class LlamaModel: CausalLanguageModel {
     /// (Q, K and V of one layer may be of different types). f16 weights take activations
     /// rounded to f16 (ggml's `vec_dot_type` for F16).
     private func product(_ input: inout ProductInput, _ weight: Tensor, bias: Tensor? = nil, into y: Tensor) throws {
+        let x = try rounded(&input, for: weight.dtype)
+        try backend.matmul(x, weight: weight, layout: .outIn, bias: bias, into: y)
+    }
+
+    /// logits = x · headᵀ through the vocabulary table (split in row blocks where one buffer
+    /// cannot hold it), x rounded as for any product.
+    private func project(_ input: inout ProductInput, _ table: VocabularyTable, into y: Tensor) throws {
+        try table.project(try rounded(&input, for: table.dtype), backend: backend, into: y)
+    }
+
+    /// Hidden rows that go through the LM head at once when every position's logits are wanted.
+    static let logitRowsPerGroup = 64
+
+    /// The input as llama.cpp would multiply it with `weightType`.
+    private func rounded(_ input: inout ProductInput, for weightType: DType) throws -> Tensor {
         var x = input.exact
-        if llamaCppRounding, let rounding = weight.dtype.activationRounding ?? (weight.dtype == .f16 ? .f16 : nil) {
+        if llamaCppRounding, let rounding = weightType.activationRounding ?? (weightType == .f16 ? .f16 : nil) {
             if let rounded = input.rounded, rounded.dtype == rounding {
                 x = rounded.tensor
             } else {
@@ -243,7 +258,7 @@ public final class LlamaModel: CausalLanguageModel {
                 x = scratch
             }
         }
-        try backend.matmul(x, weight: weight, layout: .outIn, bias: bias, into: y)
+        return x
     }
 }
 

@@ -26,9 +26,9 @@ struct LlamaLayerWeights: Sendable {
 /// All of a decoder GGUF's weights, uploaded once, in llama.cpp's tensor names. Fused tensors
 /// (`attn_qkv`, Phi-3's gate+up `ffn_up`) are split into row ranges as they are uploaded.
 struct LlamaWeights: Sendable {
-    let tokenEmbedding: Tensor                 // [vocab, E]
+    let tokenEmbedding: VocabularyTable        // [vocab, E]
     /// `output.weight`, or the token embedding when the file ties them (no `output.weight`).
-    let head: Tensor                           // [vocab, E]
+    let head: VocabularyTable                  // [vocab, E]
     let outputNorm: Tensor                     // [E]
     /// RoPE frequency divisors: `rope_freqs.weight` (Llama 3.x), else Phi-3's
     /// `rope_factors_long`/`_short` (long beyond the original context), as llama.cpp picks them.
@@ -36,7 +36,8 @@ struct LlamaWeights: Sendable {
     let layers: [LlamaLayerWeights]
 
     /// `contextLength`: the KV cache's positions (chooses Phi-3's long or short factors).
-    init(gguf: GGUFFile, config: LlamaConfig, contextLength: Int, backend: any Backend) throws {
+    /// `batchSize`: the most tokens one forward pass looks up.
+    init(gguf: GGUFFile, config: LlamaConfig, contextLength: Int, batchSize: Int, backend: any Backend) throws {
         let uploader = GGUFUploader(gguf: gguf, backend: backend)
         let (e, f, v, d) = (config.embeddingLength, config.feedForwardLength, config.vocabularySize, config.headDimension)
         let (qWidth, kvWidth) = (config.heads * d, config.keyValueHeads * d)
@@ -45,9 +46,11 @@ struct LlamaWeights: Sendable {
             has(name) ? try uploader.vector(name, count: count) : nil
         }
 
-        tokenEmbedding = try uploader.matrix("token_embd.weight", shape: [v, e])
+        tokenEmbedding = try uploader.table("token_embd.weight", rows: v, width: e, maxRows: batchSize,
+                                            projectRows: LlamaModel.logitRowsPerGroup)
         let hasOutput = !config.alwaysTiedOutput && has("output.weight")
-        head = hasOutput ? try uploader.matrix("output.weight", shape: [v, e]) : tokenEmbedding
+        head = hasOutput ? try uploader.table("output.weight", rows: v, width: e, maxRows: batchSize,
+                                              projectRows: LlamaModel.logitRowsPerGroup) : tokenEmbedding
         outputNorm = try uploader.vector("output_norm.weight", count: e)
         // Before anything is sized by the count: it must match the blocks the file holds.
         try config.checkBlockCount(in: gguf)
@@ -121,6 +124,28 @@ struct GGUFUploader {
         // In place on the CPU (the file's pages are the weights), uploaded elsewhere.
         let (bytes, owner) = try gguf.mappedBytes(of: name)
         return try backend.tensor(mapped: bytes, owner: owner, shape: shape, dtype: dtype, name: name)
+    }
+
+    /// A [rows, width] vocabulary matrix (token embedding, LM head) as a `VocabularyTable`: one
+    /// tensor where the backend takes it, row blocks of the stored bytes where it is over the
+    /// device's buffer limit.
+    func table(_ name: String, rows: Int, width: Int, maxRows: Int, projectRows: Int) throws -> VocabularyTable {
+        let info = try checked(name, shape: [rows, width])
+        guard info.type != .bf16 else {
+            return try VocabularyTable(backend: backend, values: try gguf.floats(named: name), rows: rows, width: width,
+                                       dtype: .f32, name: name, maxRows: maxRows)
+        }
+        guard let dtype = DType(ggml: info.type), dtype != .q8_K else {
+            throw FormatError.unsupportedTensorType(file: gguf.path, tensor: name, type: info.type.rawValue,
+                                                    typeName: info.type.name)
+        }
+        let (bytes, owner) = try gguf.mappedBytes(of: name)
+        let rowBytes = bytes.count / max(1, rows)
+        return try VocabularyTable(backend: backend, rows: rows, width: width, name: name, maxRows: maxRows,
+                                   projectRows: projectRows) { range, blockName in
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound * rowBytes)..<(range.upperBound * rowBytes)])
+            return try backend.tensor(mapped: slice, owner: owner, shape: [range.count, width], dtype: dtype, name: blockName)
+        }
     }
 
     /// A norm weight, which the ops take as f32 whatever the file stores.

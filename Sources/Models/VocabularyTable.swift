@@ -20,34 +20,54 @@ struct VocabularyTable: Sendable {
     /// Scratch for the multi-block paths (nil with one block).
     private let blockLogits: [Tensor]
     private let stackedRows: Tensor?
+    /// Most hidden rows one `project` call takes.
+    let projectRows: Int
 
     /// Uploads `values` ([rows, width], row-major) as `dtype`, splitting it only if the backend
     /// refuses it whole. `maxRows` bounds the lookups per call (the longest chunk).
     init(backend: any Backend, values: [Float], rows: Int, width: Int, dtype: DType, name: String, maxRows: Int) throws {
+        try self.init(backend: backend, rows: rows, width: width, name: name, maxRows: maxRows) { range, blockName in
+            try backend.tensor(Array(values[(range.lowerBound * width)..<(range.upperBound * width)]),
+                               shape: [range.count, width], dtype: dtype, name: blockName)
+        }
+    }
+
+    /// A table whose rows `make(range, name)` uploads, whole when the backend takes it, else in
+    /// row blocks under the backend's limit (a GGUF `token_embd` of 262k rows is 178 MB in Q8_0,
+    /// over lavapipe's 128 MiB). `maxRows` bounds the lookups per call, `projectRows` the hidden
+    /// rows per `project`.
+    init(backend: any Backend, rows: Int, width: Int, name: String, maxRows: Int, projectRows: Int = 1,
+         make: (_ rows: Range<Int>, _ name: String) throws -> Tensor) throws {
         vocabularySize = rows
         self.width = width
+        self.projectRows = projectRows
         var blocks: [Block]
         do {
-            blocks = [Block(firstRow: 0, table: try backend.tensor(values, shape: [rows, width], dtype: dtype, name: name))]
-        } catch let ComputeError.tooLarge(_, _, limit, _) {
-            let rowsPerBlock = max(1, limit / (width * dtype.byteSize))
+            blocks = [Block(firstRow: 0, table: try make(0..<rows, name))]
+        } catch let ComputeError.tooLarge(_, bytes, limit, _) {
+            // Rows per block from the bytes a row takes; k-quant rows stay whole blocks.
+            let rowBytes = max(1, bytes / max(1, rows))
+            let rowsPerBlock = max(1, limit / rowBytes)
             blocks = []
             for first in stride(from: 0, to: rows, by: rowsPerBlock) {
-                let count = min(rowsPerBlock, rows - first)
-                let slice = Array(values[(first * width)..<((first + count) * width)])
-                blocks.append(Block(firstRow: first, table: try backend.tensor(
-                    slice, shape: [count, width], dtype: dtype, name: "\(name)[\(first)..<\(first + count)]")))
+                let range = first..<min(rows, first + rowsPerBlock)
+                blocks.append(Block(firstRow: first, table: try make(range, "\(name)[\(range.lowerBound)..<\(range.upperBound)]")))
             }
         }
         self.blocks = blocks
         if blocks.count > 1 {
-            blockLogits = try blocks.map { try backend.empty(shape: [1, $0.rowCount], dtype: .f32, name: "logits of \($0.table.name)") }
+            blockLogits = try blocks.map {
+                try backend.empty(shape: [projectRows, $0.rowCount], dtype: .f32, name: "logits of \($0.table.name)")
+            }
             stackedRows = try backend.empty(shape: [blocks.count * maxRows, width], dtype: .f32, name: "rows per block of \(name)")
         } else {
             blockLogits = []
             stackedRows = nil
         }
     }
+
+    /// The stored type of the table (every block has it).
+    var dtype: DType { blocks[0].table.dtype }
 
     /// Rows `ids` of the table into y [ids.count, width].
     func lookup(_ ids: [Int32], backend: any Backend, into y: Tensor) throws {
@@ -73,14 +93,23 @@ struct VocabularyTable: Sendable {
         try backend.embedding(ids: picks, table: stackedRows.rows(blocks.count * count), into: y)
     }
 
-    /// logits [1, vocab] = hidden [1, width] · tableᵀ.
+    /// logits [M, vocab] = hidden [M, width] · tableᵀ, M ≤ `projectRows`.
     func project(_ hidden: Tensor, backend: any Backend, into logits: Tensor) throws {
         guard blocks.count > 1 else {
             return try backend.matmul(hidden, weight: blocks[0].table, layout: .outIn, bias: nil, into: logits)
         }
+        let m = hidden.rowCount
+        guard m <= projectRows else {
+            throw ModelError.invalidArgument("\(m) rows projected at once through a split table of \(projectRows)")
+        }
         for (block, part) in zip(blocks, blockLogits) {
-            try backend.matmul(hidden, weight: block.table, layout: .outIn, bias: nil, into: part)
-            try backend.copy(part, into: logits, destinationOffset: block.firstRow)
+            let rows = part.rows(m)
+            try backend.matmul(hidden, weight: block.table, layout: .outIn, bias: nil, into: rows)
+            // Row r of this block's logits is columns firstRow..<firstRow+count of logits row r.
+            for r in 0..<m {
+                try backend.copy(rows, elements: (r * block.rowCount)..<((r + 1) * block.rowCount), into: logits,
+                                 destinationOffset: r * vocabularySize + block.firstRow)
+            }
         }
     }
 }
