@@ -146,7 +146,7 @@ import TestSupport
         let path = try TinyLlamaGGUF(architecture: "mamba").write()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let output = try Self.run(["generate", path, "-p", "hi", "--device", "cpu"])
-        Self.expectRuntimeError(output, mentions: ["general.architecture", "mamba", "supported: llama"])
+        Self.expectRuntimeError(output, mentions: ["general.architecture", "mamba", "supported: gemma2, gemma3, llama, phi3, qwen2, qwen3"])
         #expect(!output.stderr.contains("model_type") && !output.stderr.contains("gpt2, bert"), "\(output.stderr)")
     }
 

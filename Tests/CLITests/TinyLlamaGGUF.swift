@@ -35,7 +35,7 @@ struct TinyLlamaGGUF {
             ("llama.attention.head_count", .u32(UInt32(heads))),
             ("llama.attention.head_count_kv", .u32(UInt32(heads))),
             ("tokenizer.ggml.model", .string("gpt2")),
-            ("tokenizer.ggml.pre", .string("gpt2")),
+            ("tokenizer.ggml.pre", .string("gpt-2")),
             ("tokenizer.ggml.tokens", .strings(tokens)),
             ("tokenizer.ggml.token_type", .i32s(tokens.indices.map { $0 < Self.controlTokens.count ? 3 : 1 })),
             ("tokenizer.ggml.merges", .strings([])),
