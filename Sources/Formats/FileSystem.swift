@@ -21,16 +21,21 @@ public enum FileSystem {
 
     static func isFile(_ path: String) -> Bool { kind(of: path) == .file }
 
-    /// Throws unless `path` is a regular file (following symlinks): `.missingFile` when nothing
-    /// is there, else a message saying what is there instead (a directory, a FIFO, a device…).
-    static func requireRegularFile(_ path: String) throws(FormatError) {
+    /// The S_IFMT bits of what is at `path` (following symlinks); `.missingFile` when nothing is.
+    private static func existingType(_ path: String) throws(FormatError) -> mode_t {
         var status = stat()
         guard stat(path, &status) == 0 else {
             let code = errno
             throw code == ENOENT || code == ENOTDIR
                 ? .missingFile(file: path) : .cannotRead(file: path, reason: MappedFile.describe(code))
         }
-        let type = status.st_mode & S_IFMT
+        return status.st_mode & S_IFMT
+    }
+
+    /// Throws unless `path` is a regular file (following symlinks): `.missingFile` when nothing
+    /// is there, else a message saying what is there instead (a directory, a FIFO, a device…).
+    static func requireRegularFile(_ path: String) throws(FormatError) {
+        let type = try existingType(path)
         guard type == S_IFREG else {
             throw .cannotRead(file: path, reason: "not a regular file (\(describe(type: type)))")
         }
@@ -38,13 +43,7 @@ public enum FileSystem {
 
     /// Throws unless `path` is a directory, saying what is there instead.
     static func requireDirectory(_ path: String) throws(FormatError) {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            let code = errno
-            throw code == ENOENT || code == ENOTDIR
-                ? .missingFile(file: path) : .cannotRead(file: path, reason: MappedFile.describe(code))
-        }
-        let type = status.st_mode & S_IFMT
+        let type = try existingType(path)
         guard type == S_IFDIR else {
             throw .cannotRead(file: path, reason: "not a model folder (\(describe(type: type)))")
         }
