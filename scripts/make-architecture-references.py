@@ -30,16 +30,9 @@ spec.loader.exec_module(refs)
 MODELS = os.path.join(REPO, ".cache/models/random-archs")
 OUT = os.path.join(REPO, "Tests/LlamaTests/Fixtures/architectures")
 ARCHS = ["llama", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"]
-PROMPTS = [
-    "The capital of France is",
-    "Once upon a time, there was a little",
-    "def fibonacci(n):",
-    "The quick brown fox",
-    "1, 2, 3, 4, 5,",
-    "Water boils at",
-    "In machine learning, a transformer is",
-    "Hello, my name is",
-    # Longer than the sliding window (8) of the Gemma files, so the prompt pass masks too.
+# SmolLM2's first eight prompts (make-llama-references.py), and one longer than the sliding
+# window (8) of the Gemma files, so the prompt pass masks too.
+PROMPTS = refs.PROMPTS[:8] + [
     "The history of the city goes back to the Roman period, when a small settlement grew along the river and",
 ]
 ARGS = ["-n", "24"] + [a for a in refs.GEN_ARGS if a != "32" and a != "-n"]
