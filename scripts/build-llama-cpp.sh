@@ -8,7 +8,7 @@
 #   build:   .cache/llama.cpp-build (Release, GGML_NATIVE=ON, LLAMA_CURL=OFF, -j2)
 #   targets: llama-completion (non-interactive generator; llama-cli is chat-only in this
 #            version), llama-simple, llama-tokenize, llama-bench, llama-quantize (type
-#            variants of a GGUF), llama-perplexity
+#            variants of a GGUF), llama-perplexity, and llama-logits (scripts/llama-logits.cpp)
 #
 # Idempotent: a verified download is reused, the source is unpacked once, cmake rebuilds
 # incrementally. Installs cmake/g++ with apt only when missing. Override jobs with JOBS=N.
@@ -68,6 +68,15 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release \
     -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF -DBUILD_SHARED_LIBS=OFF >/dev/null
 cmake --build "$build" --config Release -j "$jobs" --target "${TARGETS[@]}"
 
-for t in "${TARGETS[@]}"; do
+# 5. llama-logits (scripts/llama-logits.cpp): every position's logits, for the per-position tests.
+ggml="$build/ggml/src"
+if [[ ! -x "$build/bin/llama-logits" || "$repo/scripts/llama-logits.cpp" -nt "$build/bin/llama-logits" \
+      || "$build/src/libllama.a" -nt "$build/bin/llama-logits" ]]; then
+    g++ -O2 -std=c++17 -I "$src/include" -I "$src/ggml/include" "$repo/scripts/llama-logits.cpp" \
+        "$build/src/libllama.a" "$ggml/libggml.a" "$ggml/libggml-cpu.a" "$ggml/libggml-base.a" \
+        -fopenmp -lpthread -ldl -o "$build/bin/llama-logits"
+fi
+
+for t in "${TARGETS[@]}" llama-logits; do
     echo "$build/bin/$t"
 done

@@ -49,9 +49,10 @@ build_module() {
         echo "building $name (instrumented)" >&2
         swiftc "${FLAGS[@]}" -module-name "$name" -emit-library -static -emit-module \
             -emit-module-path "$BUILD/lib/$name.swiftmodule" -I "$BUILD/lib" \
-            -o "$library" "Sources/$name"/*.swift "$@"
+            -o "$library" $(find "Sources/$name" -name '*.swift' | sort) "$@"
     fi
 }
+build_module WeightTypes
 build_module Formats
 build_module Tokenizers
 
@@ -63,7 +64,7 @@ build_target() {
         echo "building fuzz target $target" >&2
         swiftc "${FLAGS[@]}" -module-name Fuzz -I "$BUILD/lib" -o "$binary" \
             Fuzz/Support.swift "Fuzz/$target.swift" "${extra[@]}" \
-            "$BUILD/lib/libTokenizers.a" "$BUILD/lib/libFormats.a" 2> >(grep -v "Cannot export local symbol" >&2)
+            "$BUILD/lib/libTokenizers.a" "$BUILD/lib/libFormats.a" "$BUILD/lib/libWeightTypes.a" 2> >(grep -v "Cannot export local symbol" >&2)
     fi
 }
 
