@@ -90,7 +90,7 @@ for target in "${TARGETS[@]}"; do
     "$BUILD/bin/$target" "$BUILD/corpus/$target" "$BUILD/seeds/$target" "${budget[@]}" "${max_len[@]}" \
         -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$BUILD/artifacts/$target/" > "$log" 2>&1 || status=$?
-    seconds=$(echo "$(date +%s.%N) - $start" | bc)
+    seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     runs=$(grep -o 'Done [0-9]* runs' "$log" | awk '{print $2}' | tail -1)
     [[ -z "$runs" ]] && runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{print $2}' | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
@@ -101,7 +101,7 @@ for target in "${TARGETS[@]}"; do
         result="FAILED ($(grep -m1 -oE 'ERROR: libFuzzer: [a-z-]+|ERROR: AddressSanitizer: [a-z-]+|Fatal error|Precondition failed' "$log" || echo "exit $status")); see $log"
         failed=1
     fi
-    rate=$(echo "${runs:-0} / $seconds" | bc)
+    rate=$(awk -v r="${runs:-0}" -v s="$seconds" 'BEGIN { printf "%d", s > 0 ? r / s : 0 }')
     printf '| %s | %s | %s | %s | %s | %.0f | %s | %s |\n' "$target" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "$seconds" "$rate" "$result" | tee -a "$results"
 done
 exit $failed

@@ -15,8 +15,15 @@ llama.cpp from the PyPI sdist llama-cpp-python 0.3.36):
   llama-logits FILE TOP_K 0 2 GENERATE
 flash attention off: its f16 accumulation of the weighted values is not what VulkanLM computes.
 
+Then llama.cpp against itself: the same sequences through its flash-attention path
+(llama-logits FILE TOP_K 1 2 0), summarised in meta.flash_attention_against_this as the largest and
+mean |difference| at the top 8 how many greedy continuations that path reproduces, and
+the largest gap in its logits where one parts; and, over every position where the two paths'
+argmax differ, the largest gap in the plain path's logits between the two choices.
+
 Output: Tests/LlamaTests/Fixtures/logits/<name>.json =
-  {"meta": {llama.cpp version, file, size, sha256, commands}, "cases": [...]}
+  {"meta": {llama.cpp version, file, size, sha256, commands, flash_attention_against_this},
+   "cases": [...]}
 
   scripts/make-logit-references.py [NAME...]   (default: every model whose file is present)
 """
@@ -85,6 +92,36 @@ def main():
             cases.append({"prompt": prompt, "prompt_ids": ids, "ids": row["ids"][len(ids):],
                           "top_ids": row["top_ids"], "top_logits": row["top_logits"],
                           "logsumexp": row["logsumexp"]})
+        # llama.cpp against itself: its flash-attention path (its CPU default) on the same
+        # sequences. Q8-rounded activations turn the two paths' float differences into whole quant
+        # steps, so this is the spread any faithful implementation shows; the tests' bounds build on it.
+        flash = subprocess.run([bins["logits"], model, str(TOP_K), "1", "2", "0"], input=
+                               "".join(" ".join(map(str, c["prompt_ids"] + c["ids"])) + "\n" for c in cases).encode(),
+                               stdout=subprocess.PIPE, check=True).stdout.decode().splitlines()
+        largest, total, count, identical, parting_gap, argmax_gap = 0.0, 0.0, 0, 0, 0.0, 0.0
+        for c, line in zip(cases, flash):
+            row = json.loads(line)
+            parted = False
+            for p in range(len(c["top_ids"])):
+                theirs = dict(zip(row["top_ids"][p], row["top_logits"][p]))
+                for i, v in zip(c["top_ids"][p], c["top_logits"][p]):
+                    if i in theirs:
+                        largest, total, count = max(largest, abs(theirs[i] - v)), total + abs(theirs[i] - v), count + 1
+                if row["top_ids"][p][0] != c["top_ids"][p][0]:
+                    # where the two paths' argmax differ: the plain path's gap between them
+                    plain = dict(zip(c["top_ids"][p], c["top_logits"][p]))
+                    argmax_gap = max(argmax_gap, c["top_logits"][p][0] - plain.get(row["top_ids"][p][0], c["top_logits"][p][-1]))
+                generated = p + 1 - len(c["prompt_ids"])
+                if 0 <= generated < len(c["ids"]) and row["top_ids"][p][0] != c["ids"][generated] and not parted:
+                    parted = True
+                    # its logit for the token the plain path chose (below its 8th when absent)
+                    other = theirs.get(c["ids"][generated], row["top_logits"][p][-1])
+                    parting_gap = max(parting_gap, row["top_logits"][p][0] - other)
+            identical += not parted
+        meta_flash = {"command": "llama-logits MODEL %d 1 2 0 < the same sequences" % TOP_K,
+                      "largest_difference": round(largest, 6), "mean_difference": round(total / count, 6),
+                      "identical_continuations": identical, "largest_parting_gap": round(parting_gap, 6),
+                      "largest_argmax_gap": round(argmax_gap, 6)}
         meta = {
             "llama_cpp_source": "PyPI sdist llama-cpp-python==%s (sha256 %s), vendor/llama.cpp" % (refs.LLAMA_CPP_PYTHON, refs.SDIST_SHA),
             "llama_cpp_version": version,
@@ -93,12 +130,13 @@ def main():
             "model_sha256": sha256(model),
             "command": "llama-logits MODEL %d 0 2 %d < prompt ids (scripts/llama-logits.cpp)" % (TOP_K, generate),
             "prompt_ids_command": "llama-tokenize -m MODEL -f PROMPTFILE --ids --no-escape --log-disable",
+            "flash_attention_against_this": meta_flash,
         }
         with open(os.path.join(OUT, name + ".json"), "w", encoding="utf-8") as f:
             json.dump({"meta": meta, "cases": cases}, f, ensure_ascii=False, separators=(",", ":"))
             f.write("\n")
         positions = sum(len(c["top_ids"]) for c in cases)
-        print("%s: %d prompts, %d positions" % (name, len(cases), positions))
+        print("%s: %d prompts, %d positions; llama.cpp -fa on vs off: %s" % (name, len(cases), positions, meta_flash))
 
 
 if __name__ == "__main__":
