@@ -81,7 +81,18 @@ import VulkanLM
     }
 
     @Test func timestampsMeasureRecordedWork() throws {
-        guard let backend = try TestVulkan.privateBackend(), backend.device.info.supportsTimestamps else { return }
+        guard let backend = try TestVulkan.privateBackend() else { return }
+        guard backend.device.info.supportsTimestamps else {
+            // Lavapipe (Mesa 22.3 here) reports timestampComputeAndGraphics, so there a missing
+            // timestamp is a fault; other devices may lack them.
+            let reason = "\(backend.device.info.summary) reports no compute timestamps"
+            if TestVulkan.isCI && backend.device.info.summary.contains("llvmpipe") {
+                Issue.record(Comment(rawValue: reason))
+            } else {
+                print("skipped: \(reason)")
+            }
+            return
+        }
         let x = try backend.tensor((0..<4096).map(Float.init), shape: [64, 64])
         let y = try backend.empty(shape: [64, 64])
         let start = try backend.recordTimestamp()
