@@ -123,19 +123,31 @@ let nearTieGap: Float = 0.5
         #expect(compared * 3 >= total, "\(backend): only \(compared) of \(total) tokens agree with llama.cpp")
     }
 
-    /// The greedy choice is the same with and without the KV cache (the cache must not change
-    /// the numbers beyond float noise): one prompt, 12 tokens, recomputing from scratch each step.
-    @Test func cacheDoesNotChangeTheTokens() throws {
-        guard let model = try LlamaGreedyFixtures.model("cpu"), let c = LlamaGreedyFixtures.cases.first else { return }
-        let (cached, _) = try greedyTokens(model, prompt: c.promptIDs, count: 12, stop: [])
-        var tokens = c.promptIDs, fresh: [Int] = []
-        for _ in 0..<12 {
-            let logits = try model.nextTokenLogits(of: tokens)
-            let next = logits.indices.max { logits[$0] < logits[$1] } ?? 0
-            fresh.append(next)
+    /// The KV cache does not change the numbers beyond float noise: one prompt, 12 greedy tokens,
+    /// each step's logits row from the cache against the same row recomputed from scratch. f32
+    /// activations (llamaCppRounding off), so noise is not turned into Q8 steps. Measured: max
+    /// |difference| at most 2.5e-6 of the row's largest |logit|, so the bound is 3e-5 of it.
+    @Test func cacheDoesNotChangeTheLogits() throws {
+        guard let path = try LlamaGreedyFixtures.modelPath() else { return }
+        let c = try #require(LlamaGreedyFixtures.cases.first, "the committed fixture has no cases")
+        let options = LlamaModel.Options(contextLength: 64, llamaCppRounding: false)
+        let cachedModel = try LlamaModel(path: path, backend: CPUBackend(), options: options)
+        let freshModel = try LlamaModel(path: path, backend: CPUBackend(), options: options)
+        let bound: Float = 3e-5
+        var tokens = c.promptIDs, worst: Float = 0
+        var cached = try cachedModel.nextTokenLogits(of: tokens)
+        for step in 0..<12 {
+            let fresh = try freshModel.nextTokenLogits(of: tokens)
+            let scale = fresh.map(abs).max() ?? 1
+            let difference = zip(cached, fresh).map { abs($0 - $1) }.max() ?? .nan
+            worst = max(worst, difference / scale)
+            #expect(difference <= bound * scale, "step \(step): max |cached − fresh| \(difference) > \(bound) × max |logit| \(scale)")
+            let next = fresh.indices.max { fresh[$0] < fresh[$1] } ?? 0
+            #expect(cached.indices.max { cached[$0] < cached[$1] } == next, "step \(step): the argmax differs")
             tokens.append(next)
+            cached = try cachedModel.nextTokenLogits(appending: [next])
         }
-        #expect(cached == fresh)
+        print("cache vs recompute: max |difference| \(worst) of the largest |logit|, bound \(bound)")
     }
 
     /// A prompt longer than the batch size is run in several chunks; the logits equal one
