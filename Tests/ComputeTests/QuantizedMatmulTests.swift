@@ -7,9 +7,9 @@ struct QuantizedShape: Sendable, CustomStringConvertible {
     let m, k, n: Int
     var description: String { "M=\(m) K=\(k) N=\(n)" }
 
-    /// 576 and 1536 are SmolLM2-135M's model and MLP widths.
+    /// 576 and 1536 are SmolLM2-135M's model and MLP widths (K = 1536: the MLP's down projection).
     static let all: [QuantizedShape] = [1, 3, 17, 65].flatMap { m in
-        [(32, 1), (64, 3), (96, 17), (576, 65), (576, 1536)].map { QuantizedShape(m: m, k: $0.0, n: $0.1) }
+        [(32, 1), (64, 3), (96, 17), (576, 65), (576, 1536), (1536, 65)].map { QuantizedShape(m: m, k: $0.0, n: $0.1) }
     }
 }
 

@@ -150,6 +150,37 @@ let nearTieGap: Float = 0.5
         print("cache vs recompute: max |difference| \(worst) of the largest |logit|, bound \(bound)")
     }
 
+    /// int8 activations (the CPU's opt-in AVX2 mat-vec, `bench --int8-activations`) at model
+    /// level: four decode steps' logits against the f32-activation model, with llama.cpp's
+    /// rounding on and off. Rounding x to int8 blocks is real error (the kernel itself is held
+    /// tightly to a rounded-x reference in QuantizedMatmulTests): measured at most 3.1e-2 (on) and
+    /// 4.3e-2 (off) relative, so the bound is 0.4; a broken kernel gives errors of order 1.
+    @Test(arguments: [true, false]) func int8ActivationsChangeLogitsLittle(llamaCppRounding: Bool) throws {
+        guard let path = try LlamaGreedyFixtures.modelPath() else { return }
+        let int8Backend = CPUBackend(int8Activations: true)
+        guard int8Backend.deviceDescription.contains("int8 activations") else {
+            let reason = "no int8-activation kernels on \(int8Backend.deviceDescription)"
+            if TestVulkan.isCI { Issue.record(Comment(rawValue: reason)) } else { print("skipped: \(reason)") }
+            return
+        }
+        let c = try #require(LlamaGreedyFixtures.cases.first, "the committed fixture has no cases")
+        let options = LlamaModel.Options(contextLength: 64, llamaCppRounding: llamaCppRounding)
+        let plain = try LlamaModel(path: path, backend: CPUBackend(), options: options)
+        let int8 = try LlamaModel(path: path, backend: int8Backend, options: options)
+        let bound = 0.4
+        _ = try plain.nextTokenLogits(of: c.promptIDs)
+        _ = try int8.nextTokenLogits(of: c.promptIDs)
+        var worst = 0.0
+        for (step, token) in [c.promptIDs.last ?? 1, 28, 253, 1030].enumerated() {
+            let a = try plain.nextTokenLogits(appending: [token]), b = try int8.nextTokenLogits(appending: [token])
+            let difference = zip(a, b).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +).squareRoot()
+            let error = difference / a.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
+            worst = max(worst, error)
+            #expect(error <= bound, "decode step \(step): relative error \(error) > bound \(bound)")
+        }
+        print("int8 activations, llamaCppRounding \(llamaCppRounding): worst relative logit error \(worst), bound \(bound)")
+    }
+
     /// A prompt longer than the batch size is run in several chunks; the logits equal one
     /// batch's up to float noise (f32 activations: Q8 rounding would turn noise into steps).
     @Test func chunkedPromptEqualsOneBatch() throws {
