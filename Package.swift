@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "VulkanRuntimeTests", dependencies: ["VulkanLM", "TestSupport", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["vulkanlm", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Compute", "TestSupport"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Compute", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LlamaTests", dependencies: ["Tokenizers", "Formats", "Models", "Generation", "CPUBackend", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ModelTests", dependencies: ["Models", "VulkanLM", "TestSupport"], exclude: ["Fixtures"]),

@@ -4,13 +4,16 @@
 # pp128, pp512 (one batch of N prompt tokens), tg128 (128 single-token steps), 5 repetitions
 # each after a warm-up; tokens/s as mean ± stddev over the repetitions, and the ratio.
 #
-# Usage: Benchmarks/llama-cpp-comparison.sh   (THREADS = online cores by default, REPETITIONS=5, DEVICE=cpu)
+# Usage: Benchmarks/llama-cpp-comparison.sh   (THREADS = online cores by default, REPETITIONS=5, DEVICE=cpu,
+#        INT8=1 adds --int8-activations to VulkanLM's run)
 # Needs scripts/build-llama-cpp.sh (llama.cpp from the llama-cpp-python sdist, ~8 min once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${THREADS:-$(nproc)}
 repetitions=${REPETITIONS:-5}
 device=${DEVICE:-cpu}
+int8=()
+[[ ${INT8:-0} == 1 ]] && int8=(--int8-activations)
 model=.cache/models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
 llama_bench=.cache/llama.cpp-build/bin/llama-bench
 
@@ -23,7 +26,7 @@ trap 'rm -rf "$work"' EXIT
 "$llama_bench" -m "$model" -p 128,512 -n 128 -t "$threads" -r "$repetitions" -o json > "$work/llama.json"
 # VulkanLM's CPU backend uses one worker per online core; give llama.cpp the same THREADS.
 .build/release/vulkanlm bench "$model" --pp 128,512 --tg 128 -r "$repetitions" \
-    --device "$device" --json > "$work/vulkanlm.json"
+    --device "$device" ${int8[@]+"${int8[@]}"} --json > "$work/vulkanlm.json"
 
 python3 - "$work/llama.json" "$work/vulkanlm.json" "$threads" <<'PY'
 import json, sys

@@ -93,12 +93,17 @@ func badInputThrows(_ test: Case<String>) throws {
     expectError(.foreignTensor, "fill foreign") { try b.fill(stranger, with: 0) }
 }
 
-/// A tensor made by another instance of the same backend is foreign too. (Passes vacuously if
-/// `testBackends()` hands out cached instances.)
+/// A tensor made by another instance of the same backend is foreign too. `testBackends()` makes
+/// fresh CPU backends but hands out one cached Vulkan backend, so Vulkan's other instance is a
+/// private one (its own VkDevice on the same physical device).
 @Test(.noValidationMessages, arguments: try cases(["other instance"]))
 func otherInstanceIsForeign(_ test: Case<String>) throws {
     let b = test.backend
-    guard let other = try testBackends().first(where: { $0.name == b.name && $0 !== b }) else { return }
+    let privateVulkan = b.name == "vulkan" ? try TestVulkan.privateBackend() : nil
+    let other: any Backend = try #require(
+        privateVulkan ?? (try testBackends().first { $0.name == b.name && $0 !== b }), "no second \(b.name) instance")
+    #expect(other !== b)
+    defer { if let privateVulkan { #expect(privateVulkan.device.validationLog.drain() == []) } }
     let x = try other.tensor([1, 2, 3, 4], shape: [1, 4], dtype: .f32, name: "x")
     let y = try b.empty(shape: [1, 4], dtype: .f32, name: "y")
     expectError(.foreignTensor, "other instance") { try b.gelu(x, approximation: .tanh, into: y) }

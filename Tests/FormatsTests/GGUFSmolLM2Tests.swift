@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import Formats
@@ -40,10 +41,38 @@ import TestSupport
         #expect(q4_1 * 2 > matrices.count, "Q4_1 \(q4_1) of \(matrices.count) matrices")
         #expect(file.tensors.filter { $0.dimensions.count == 1 }.allSatisfy { $0.type == .f32 })
 
-        // One Q4_1 matrix dequantizes to plausible weights.
-        let q = try file.floats(named: "blk.0.attn_q.weight")
-        #expect(q.count == 576 * 576)
-        #expect(q.allSatisfy { $0.isFinite && abs($0) < 100 })
-        #expect(q.contains { $0 != 0 })
+    }
+
+    /// `Fixtures/smollm2-tensor-rows.json` (scripts/make-smollm2-tensor-fixture.py): rows of two
+    /// Q4_1 matrices and the Q8_0 token embedding as gguf-py dequantizes them, bit for bit.
+    struct TensorRows: Decodable {
+        struct Tensor: Decodable { let name: String; let type: String; let rows: Int; let rowLength: Int; let rowBits: [String: [UInt32]] }
+        let sha256: String
+        let tensors: [Tensor]
+    }
+
+    @Test func rowsDequantizeAsGGUFPyDoes() throws {
+        guard let path = FetchedModels.path(FetchedModels.smolLM2) else { return }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/smollm2-tensor-rows.json")
+        let fixture = try JSONDecoder().decode(TensorRows.self, from: Data(contentsOf: url))
+        let sum = try Subprocess.run(["sha256sum", path])
+        #expect(sum.status == 0 && sum.stdout.hasPrefix(fixture.sha256 + " "),
+                "\(path) is not the file the fixture was made from (sha256 \(sum.stdout.prefix(64)), fixture \(fixture.sha256))")
+        let file = try GGUFFile(path: path)
+        #expect(fixture.tensors.map(\.type).sorted() == ["Q4_1", "Q4_1", "Q8_0"])
+        for tensor in fixture.tensors {
+            let info = try file.tensor(named: tensor.name)
+            #expect(info.type.name == tensor.type, "\(tensor.name)")
+            let values = try file.floats(named: tensor.name)
+            try #require(values.count == tensor.rows * tensor.rowLength, "\(tensor.name): \(values.count) values")
+            #expect(tensor.rowBits.count == 3)
+            for (key, bits) in tensor.rowBits {
+                let row = try #require(Int(key))
+                let got = values[(row * tensor.rowLength)..<((row + 1) * tensor.rowLength)].map(\.bitPattern)
+                let differing = zip(got, bits).filter { $0 != $1 }.count
+                #expect(bits.count == tensor.rowLength && differing == 0,
+                        "\(tensor.name) row \(row): \(differing) of \(tensor.rowLength) values differ from gguf-py's")
+            }
+        }
     }
 }

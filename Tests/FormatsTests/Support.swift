@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Formats
 
 /// A fresh directory under the system temp dir, removed when the value is deinitialised.
@@ -112,4 +113,4 @@ let repositoryRoot: String = {
     return url.path
 }()
 
-let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+let isCI = TestVulkan.isCI

@@ -74,7 +74,8 @@ enum LlamaFixtures {
     }
 
     @Test func metadataMatchesTheHeader() throws {
-        guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer(), let meta = LlamaFixtures.meta else { return }
+        guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer() else { return }
+        let meta = try #require(LlamaFixtures.meta, "the committed fixture has no meta line")
         #expect(meta.tokenizerModel == "gpt2")
         #expect(tokenizer.bosTokenID == meta.bosTokenID)
         #expect(tokenizer.eosTokenID == meta.eosTokenID)

@@ -29,6 +29,11 @@ import VulkanLM
 
     static let fixtureNames = ["gpt2-tiny-f32", "gpt2-tiny-f16"]
 
+    /// Relative error bound on last-position logits against the float64 reference (which reads the
+    /// same f16 weights as stored): measured at most 2.9e-7 (f32 and f16 checkpoints, CPU and
+    /// lavapipe), so 3e-6.
+    static let logitBound = 3e-6
+
     /// The CPU backend and lavapipe (nil where Vulkan tests are skipped).
     static func backends() throws -> [any Backend] {
         [CPUBackend()] + ((try TestVulkan.backend()).map { [$0] } ?? [])
@@ -72,7 +77,7 @@ import VulkanLM
                 let logits = try model.nextTokenLogits(of: testCase.prompt)
                 let error = Self.relativeError(logits, testCase.logits)
                 print("\(name) \(backend.name) prompt \(testCase.prompt.count) tokens: relative error \(error)")
-                #expect(error < 1e-3, "\(name) on \(backend.name), prompt \(testCase.prompt)")
+                #expect(error <= Self.logitBound, "\(name) on \(backend.name), prompt \(testCase.prompt): error \(error) > bound \(Self.logitBound)")
             }
         }
     }
@@ -132,7 +137,8 @@ import VulkanLM
                 let next = try model.nextTokenLogits(appending: [Self.argmax(blocked)])
                 #expect(next.count == reference.count)
             }
-            #expect(Self.relativeError(try model.nextTokenLogits(of: fixture.cases[0].prompt), fixture.cases[0].logits) < 1e-3)
+            let error = Self.relativeError(try model.nextTokenLogits(of: fixture.cases[0].prompt), fixture.cases[0].logits)
+            #expect(error <= Self.logitBound, "\(name) on \(base.name) in blocks: error \(error) > bound \(Self.logitBound)")
         }
     }
 

@@ -7,6 +7,10 @@ import TestSupport
 /// Masked-LM and classifier heads of small random checkpoints (Fixtures/, from
 /// scripts/make-random-checkpoints.py) against the numpy reference, run as one padded batch.
 @Suite(.noValidationMessages) struct HeadTests {
+    /// Absolute bound on logits of magnitude ~0.1: measured at most 7.5e-8 (all three heads, CPU
+    /// and lavapipe), so 1e-6.
+    static let bound: Float = 1e-6
+
     @Test(arguments: ["bert-mlm", "bert-mlm-f16", "bert-classifier"])
     func logitsMatchTheReference(folder: String) throws {
         let reference = try #require(try HeadReference.load()[folder])
@@ -19,7 +23,8 @@ import TestSupport
             for (actual, expected) in zip(logits, reference) {
                 #expect(actual.count == expected.logits.count)
                 let error = maxAbsDifference(actual, expected.logits)
-                #expect(error <= 1e-4, "\(folder) on \(backend.name), ids \(expected.ids): max abs error \(error)")
+                print("\(folder) on \(backend.name), \(expected.ids.count) ids: max abs error \(error)")
+                #expect(error <= Self.bound, "\(folder) on \(backend.name), ids \(expected.ids): max abs error \(error) > bound \(Self.bound)")
             }
         }
     }

@@ -9,11 +9,15 @@ import TestSupport
     /// Lavapipe runs ~1000× slower than a GPU: the padded-batch test on Vulkan uses only these.
     static let short = ["A man is eating food.", "Hi", "A monkey is playing drums.", "Ok."]
 
+    /// Absolute bound per component of the unit vectors: measured at most 1.6e-7 on the CPU and
+    /// 2.9e-7 on lavapipe against the float64 reference, so 3e-6 (also between the two backends).
+    static let bound: Float = 3e-6
+
     static func check(_ vectors: [[Float]], against reference: [MiniLMReference.Sentence], backend: String) {
         for (vector, expected) in zip(vectors, reference) {
             let error = maxAbsDifference(vector, expected.embedding)
             let cosine = Embedder.cosineSimilarity(vector, expected.embedding)
-            #expect(error <= 1e-4, "\(backend): '\(expected.text)' max abs error \(error)")
+            #expect(error <= bound, "\(backend): '\(expected.text)' max abs error \(error) > bound \(bound)")
             #expect(cosine >= 0.9999, "\(backend): '\(expected.text)' cosine \(cosine)")
         }
     }
@@ -42,7 +46,10 @@ import TestSupport
         let gpu = try Embedder(folder: folder, backend: vulkan).embed(texts)
         Self.check(gpu, against: reference.sentences, backend: "vulkan")
         let cpu = try Embedder(folder: folder, backend: CPUBackend()).embed(texts)
-        for (a, b) in zip(gpu, cpu) { #expect(maxAbsDifference(a, b) <= 1e-4) }
+        for (a, b) in zip(gpu, cpu) {
+            let difference = maxAbsDifference(a, b)
+            #expect(difference <= Self.bound, "vulkan vs cpu: max abs difference \(difference) > bound \(Self.bound)")
+        }
         print("MiniLM vulkan: max abs error \(zip(gpu, reference.sentences).map { maxAbsDifference($0, $1.embedding) }.max() ?? 0) over \(texts.count) sentences")
     }
 
