@@ -11,7 +11,7 @@
 # files scripts/fetch-models.sh fetched (scripts/make-fuzz-seeds.py cuts them down), and run
 # with a 1 s per-input timeout and a 2 GB memory limit. Corpora grow in .build-fuzz/*/corpus/;
 # crashes are saved as .build-fuzz/*/artifacts/<target>/crash-* (replay: the binary with the
-# file as argument). A summary table (executions, coverage, time) goes to
+# file as argument). A summary table (executions, coverage, time) goes to $FUZZ_RESULTS or
 # .build-fuzz/<sanitizers>/results.md. Exit status 1 if any target found a crash, timeout or OOM.
 #
 # Cost: building the instrumented modules and the ten targets takes ~3–4 minutes on 2 cores,
@@ -74,7 +74,7 @@ echo "sanitizers: $SANITIZE" >&2
 export SWIFT_BACKTRACE=enable=no
 export VULKANLM_FUZZ_MODELS="$PWD/.cache/models" VULKANLM_FUZZ_ROOT="$PWD"
 
-results="$BUILD/results.md"
+results="${FUZZ_RESULTS:-$BUILD/results.md}"
 echo "| target | executions | coverage (edges) | features | corpus | seconds | exec/s | result |" > "$results"
 echo "|---|---:|---:|---:|---:|---:|---:|---|" >> "$results"
 failed=0
