@@ -101,7 +101,7 @@ for target in "${TARGETS[@]}"; do
         result="FAILED ($(grep -m1 -oE 'ERROR: libFuzzer: [a-z-]+|ERROR: AddressSanitizer: [a-z-]+|Fatal error|Precondition failed' "$log" || echo "exit $status")); see $log"
         failed=1
     fi
-    rate=$(awk -v r="${runs:-0}" -v s="$seconds" 'BEGIN { printf "%d", s > 0 ? r / s : 0 }')
+    rate=$(awk -v r="${runs:-0}" -v s="$seconds" 'BEGIN { printf "%d", (s > 0 ? r / s : 0) }')
     printf '| %s | %s | %s | %s | %s | %.0f | %s | %s |\n' "$target" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "$seconds" "$rate" "$result" | tee -a "$results"
 done
 exit $failed
