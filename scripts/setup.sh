@@ -12,6 +12,7 @@ packages=(
   mesa-vulkan-drivers    # lavapipe, the Vulkan device the tests run on
   vulkan-validationlayers
   xz-utils               # portable bundle
+  python3-numpy          # tests: the random GPT-2/BERT checkpoints and their float64 references
 )
 
 missing=()
