@@ -32,6 +32,8 @@
 # Environment:
 #   VULKANLM_PACKAGE_DIR      where dist/ is looked for (default: this repository)
 #   VULKANLM_TEST_TIMEOUT     seconds per command in the chroot (default 600)
+#   VULKANLM_TEST_PRIVATE_WORK=1  use the chroot-inside-a-chroot path (a private bind mount of the
+#                             work folder) even where "/" is a mount point, to test it
 #   VULKANLM_TEST_KEEP=1      keep the temp root directory for inspection
 set -euo pipefail
 
@@ -66,8 +68,13 @@ SH_BIN=$(command -v dash || true)
 SH_BIN=$(realpath -e "$SH_BIN")
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vulkanlm-bundle-test.XXXXXX")
-# Nothing is mounted under $WORK in this namespace (see unshare below), so removing it is safe.
-cleanup() { if [[ ${VULKANLM_TEST_KEEP:-0} == 1 ]]; then echo "kept $WORK"; else rm -rf "$WORK"; fi; }
+# Nothing is mounted under $WORK in this namespace (see unshare below), so removing it is safe;
+# the one exception, $WORK bound onto itself (see "chroot inside a chroot" below), is unmounted first.
+WORK_BOUND=0
+cleanup() {
+    if ((WORK_BOUND)); then umount "$WORK" || { echo "cannot unmount $WORK: left in place" >&2; return; }; fi
+    if [[ ${VULKANLM_TEST_KEEP:-0} == 1 ]]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
 trap cleanup EXIT
 ROOT=$WORK/root
 INSIDE=/opt/$BUNDLE_NAME          # the bundle's path inside the chroot
@@ -83,6 +90,16 @@ command -v unshare >/dev/null || die "unshare (util-linux) not found"
 TIMEOUT_BIN=$(command -v timeout)
 CHROOT=("$(command -v unshare)" --mount --pid --fork --kill-child)
 [[ $(id -u) == 0 ]] || CHROOT+=(--map-root-user)
+# A chroot inside a chroot (a build root, a clean-machine check): "/" is not a mount point there,
+# so unshare cannot make it private ("cannot change root filesystem propagation"). Then $WORK is
+# bound onto itself as a private mount, and the namespace keeps the propagation it inherits:
+# /proc, mounted under that private mount, still never reaches the host's namespace.
+if [[ $(id -u) == 0 ]] && { [[ ${VULKANLM_TEST_PRIVATE_WORK:-0} == 1 ]] || ! "${CHROOT[@]}" true 2>/dev/null; }; then
+    mount --bind "$WORK" "$WORK" && WORK_BOUND=1 && mount --make-private "$WORK" \
+        || die "cannot make $WORK a private mount for the chroot's /proc"
+    CHROOT+=(--propagation unchanged)
+    echo "test-bundle: / is not a mount point here; $WORK is a private bind mount for the chroot's /proc"
+fi
 CHROOT+=(--mount-proc="$ROOT/proc" "$(command -v chroot)")
 
 echo "test-bundle: bundle $BUNDLE_SRC"
