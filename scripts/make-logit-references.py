@@ -119,9 +119,9 @@ def main():
                     parting_gap = max(parting_gap, row["top_logits"][p][0] - other)
             identical += not parted
         meta_flash = {"command": "llama-logits MODEL %d 1 2 0 < the same sequences" % TOP_K,
-                      "largest_difference": round(largest, 6), "mean_difference": round(total / count, 6),
-                      "identical_continuations": identical, "largest_parting_gap": round(parting_gap, 6),
-                      "largest_argmax_gap": round(argmax_gap, 6)}
+                      "largest_difference": largest, "mean_difference": total / count,
+                      "identical_continuations": identical, "largest_parting_gap": parting_gap,
+                      "largest_argmax_gap": argmax_gap}
         meta = {
             "llama_cpp_source": "PyPI sdist llama-cpp-python==%s (sha256 %s), vendor/llama.cpp" % (refs.LLAMA_CPP_PYTHON, refs.SDIST_SHA),
             "llama_cpp_version": version,
