@@ -27,7 +27,6 @@ Output: Tests/LlamaTests/Fixtures/logits/<name>.json =
 
   scripts/make-logit-references.py [NAME...]   (default: every model whose file is present)
 """
-import hashlib
 import importlib.util
 import json
 import os
@@ -62,12 +61,41 @@ for variant in ["Q8_0", "Q6_K", "Q5_K_M", "Q5_0", "Q5_1", "Q4_K_M", "Q4_0", "Q3_
         "smollm2-variants/SmolLM2-135M-Instruct.%s.gguf" % variant, refs.PROMPTS[:8], 32)
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def llama_logits(bins, model, flash_attention, generate, sequences):
+    """One run of llama-logits over `sequences` (lists of token ids): one parsed row per sequence."""
+    command = [bins["logits"], model, str(TOP_K), "1" if flash_attention else "0", "2", str(generate)]
+    stdin = "".join(" ".join(map(str, ids)) + "\n" for ids in sequences)
+    out = subprocess.run(command, input=stdin.encode(), stdout=subprocess.PIPE, check=True).stdout
+    rows = [json.loads(line) for line in out.decode().splitlines()]
+    assert len(rows) == len(sequences), (model, len(rows))
+    return rows
+
+
+def self_comparison(cases, flash_rows):
+    """llama.cpp's flash-attention rows against the plain path's cases (see the docstring)."""
+    largest, total, count, identical, parting_gap, argmax_gap = 0.0, 0.0, 0, 0, 0.0, 0.0
+    for c, row in zip(cases, flash_rows):
+        parted = False
+        for p in range(len(c["top_ids"])):
+            theirs = dict(zip(row["top_ids"][p], row["top_logits"][p]))
+            for i, v in zip(c["top_ids"][p], c["top_logits"][p]):
+                if i in theirs:
+                    largest, total, count = max(largest, abs(theirs[i] - v)), total + abs(theirs[i] - v), count + 1
+            if row["top_ids"][p][0] != c["top_ids"][p][0]:
+                # where the two paths' argmax differ: the plain path's gap between them
+                plain = dict(zip(c["top_ids"][p], c["top_logits"][p]))
+                argmax_gap = max(argmax_gap, c["top_logits"][p][0] - plain.get(row["top_ids"][p][0], c["top_logits"][p][-1]))
+            generated = p + 1 - len(c["prompt_ids"])
+            if 0 <= generated < len(c["ids"]) and row["top_ids"][p][0] != c["ids"][generated] and not parted:
+                parted = True
+                # its logit for the token the plain path chose (below its 8th when absent)
+                other = theirs.get(c["ids"][generated], row["top_logits"][p][-1])
+                parting_gap = max(parting_gap, row["top_logits"][p][0] - other)
+        identical += not parted
+    return {"command": "llama-logits MODEL %d 1 2 0 < the same sequences" % TOP_K,
+            "largest_difference": largest, "mean_difference": total / count,
+            "identical_continuations": identical, "largest_parting_gap": parting_gap,
+            "largest_argmax_gap": argmax_gap}
 
 
 def main():
@@ -81,11 +109,7 @@ def main():
         relative, prompts, generate = MODELS_TABLE[name]
         model = os.path.join(MODELS, relative)
         prompt_ids = [refs.tokenize(bins, model, p) for p in prompts]
-        command = [bins["logits"], model, str(TOP_K), "0", "2", str(generate)]
-        stdin = "".join(" ".join(map(str, ids)) + "\n" for ids in prompt_ids)
-        out = subprocess.run(command, input=stdin.encode(), stdout=subprocess.PIPE, check=True).stdout
-        rows = [json.loads(line) for line in out.decode().splitlines()]
-        assert len(rows) == len(prompts), (name, len(rows))
+        rows = llama_logits(bins, model, False, generate, prompt_ids)
         cases = []
         for prompt, ids, row in zip(prompts, prompt_ids, rows):
             assert row["ids"][:len(ids)] == ids
@@ -95,39 +119,13 @@ def main():
         # llama.cpp against itself: its flash-attention path (its CPU default) on the same
         # sequences. Q8-rounded activations turn the two paths' float differences into whole quant
         # steps, so this is the spread any faithful implementation shows; the tests' bounds build on it.
-        flash = subprocess.run([bins["logits"], model, str(TOP_K), "1", "2", "0"], input=
-                               "".join(" ".join(map(str, c["prompt_ids"] + c["ids"])) + "\n" for c in cases).encode(),
-                               stdout=subprocess.PIPE, check=True).stdout.decode().splitlines()
-        largest, total, count, identical, parting_gap, argmax_gap = 0.0, 0.0, 0, 0, 0.0, 0.0
-        for c, line in zip(cases, flash):
-            row = json.loads(line)
-            parted = False
-            for p in range(len(c["top_ids"])):
-                theirs = dict(zip(row["top_ids"][p], row["top_logits"][p]))
-                for i, v in zip(c["top_ids"][p], c["top_logits"][p]):
-                    if i in theirs:
-                        largest, total, count = max(largest, abs(theirs[i] - v)), total + abs(theirs[i] - v), count + 1
-                if row["top_ids"][p][0] != c["top_ids"][p][0]:
-                    # where the two paths' argmax differ: the plain path's gap between them
-                    plain = dict(zip(c["top_ids"][p], c["top_logits"][p]))
-                    argmax_gap = max(argmax_gap, c["top_logits"][p][0] - plain.get(row["top_ids"][p][0], c["top_logits"][p][-1]))
-                generated = p + 1 - len(c["prompt_ids"])
-                if 0 <= generated < len(c["ids"]) and row["top_ids"][p][0] != c["ids"][generated] and not parted:
-                    parted = True
-                    # its logit for the token the plain path chose (below its 8th when absent)
-                    other = theirs.get(c["ids"][generated], row["top_logits"][p][-1])
-                    parting_gap = max(parting_gap, row["top_logits"][p][0] - other)
-            identical += not parted
-        meta_flash = {"command": "llama-logits MODEL %d 1 2 0 < the same sequences" % TOP_K,
-                      "largest_difference": largest, "mean_difference": total / count,
-                      "identical_continuations": identical, "largest_parting_gap": parting_gap,
-                      "largest_argmax_gap": argmax_gap}
+        meta_flash = self_comparison(cases, llama_logits(bins, model, True, 0, [c["prompt_ids"] + c["ids"] for c in cases]))
         meta = {
             "llama_cpp_source": "PyPI sdist llama-cpp-python==%s (sha256 %s), vendor/llama.cpp" % (refs.LLAMA_CPP_PYTHON, refs.SDIST_SHA),
             "llama_cpp_version": version,
             "model": relative,
             "model_bytes": os.path.getsize(model),
-            "model_sha256": sha256(model),
+            "model_sha256": refs.sha256(model),
             "command": "llama-logits MODEL %d 0 2 %d < prompt ids (scripts/llama-logits.cpp)" % (TOP_K, generate),
             "prompt_ids_command": "llama-tokenize -m MODEL -f PROMPTFILE --ids --no-escape --log-disable",
             "flash_attention_against_this": meta_flash,

@@ -5,8 +5,8 @@ import TestSupport
 
 /// llama.cpp's logits at every position of a model's fixture prompts and its own greedy
 /// continuation of them (Fixtures/logits/<name>.json, made by scripts/make-logit-references.py
-/// with scripts/llama-logits.cpp against libllama): the top 8 logits per position and the
-/// log-sum-exp over the vocabulary.
+/// with scripts/llama-logits.cpp against libllama): the top 8 logits per position (the files also
+/// hold each position's log-sum-exp and llama.cpp's parting gaps, which these tests do not read).
 struct LogitFixture: Decodable, Sendable {
     struct Meta: Decodable, Sendable {
         let model: String
@@ -19,7 +19,6 @@ struct LogitFixture: Decodable, Sendable {
         let largest_difference: Float
         let mean_difference: Double
         let identical_continuations: Int
-        let largest_parting_gap: Float
         /// Over every position where the two paths' argmax differ, the largest gap in the plain path's logits.
         let largest_argmax_gap: Float
     }
@@ -30,7 +29,6 @@ struct LogitFixture: Decodable, Sendable {
         let ids: [Int]
         let top_ids: [[Int]]
         let top_logits: [[Float]]
-        let logsumexp: [Float]
 
         /// The prompt followed by llama.cpp's greedy continuation: what both sides are fed.
         var sequence: [Int] { prompt_ids + ids }

@@ -106,7 +106,11 @@ enum LogitBounds {
         let gpu = try LlamaModel(path: path, backend: vulkan, options: options).everyPositionLogits(c.sequence)
         var largest: Float = 0, scale: Float = 0
         for (a, b) in zip(cpu, gpu) {
-            for (x, y) in zip(a, b) { largest = max(largest, abs(x - y).isNaN ? .infinity : abs(x - y)); scale = max(scale, abs(x)) }
+            for (x, y) in zip(a, b) {
+                let d = abs(x - y)
+                largest = max(largest, d.isNaN ? .infinity : d)
+                scale = max(scale, abs(x))
+            }
         }
         let bound = try #require(CPUVulkanBounds.largest[name])
         print("\(name): cpu vs vulkan over \(cpu.count) positions × \(cpu.first?.count ?? 0) logits: largest |Δ| \(largest) (largest |logit| \(scale)), bound \(bound)")
