@@ -163,8 +163,8 @@ PY
 fi
 
 # --- random-weight files of every decoder architecture (llama, qwen2, qwen3, gemma2, gemma3,
-# phi3), generated from SmolLM2's tokenizer by a deterministic stdlib-only script; it checks
-# each file's sha256 against the committed llama.cpp fixtures.
+# phi3), F32/F16 and in the Q4_K_M mix, generated from SmolLM2's tokenizer by a deterministic
+# stdlib-only script; it checks each file's sha256 against the committed llama.cpp fixtures.
 python3 "$repo/scripts/make-random-architectures.py" --smollm2 "$smollm2/$SMOLLM2_GGUF" --out "$models/random-archs"
 
 echo "models are in $models"

@@ -54,6 +54,7 @@ MODELS_TABLE = {
 }
 for arch in ["llama", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"]:
     MODELS_TABLE["random-" + arch] = ("random-archs/%s.gguf" % arch, refs.PROMPTS[:8] + [LONG], 24)
+    MODELS_TABLE["random-%s-q4_k_m" % arch] = ("random-archs/%s-q4_k_m.gguf" % arch, refs.PROMPTS[:8] + [LONG], 24)
 # SmolLM2 in other weight types (scripts/make-quant-variants.sh, llama-quantize from F16): only
 # where llama.cpp is built, so their tests run under scripts/test-variants.sh, not in CI.
 for variant in ["Q8_0", "Q6_K", "Q5_K_M", "Q5_0", "Q5_1", "Q4_K_M", "Q4_0", "Q3_K_M", "Q2_K", "IQ4_NL", "IQ4_XS"]:

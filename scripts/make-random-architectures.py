@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Writes small random-weight GGUF files, one per decoder architecture VulkanLM runs
 (llama, qwen2, qwen3, gemma2, gemma3, phi3), with the metadata keys and tensor names llama.cpp
-expects (gguf-py/gguf/constants.py) and SmolLM2's tokenizer copied from its GGUF.
+expects (gguf-py/gguf/constants.py) and SmolLM2's tokenizer copied from its GGUF; and each again
+as <arch>-q4_k_m.gguf, four times wider (k-quant rows are 256 long) with its matrices in the types
+llama-quantize's Q4_K_M mix gives them (llama.cpp src/llama-quant.cpp, llama_tensor_get_type):
+Q6_K for the output head (or the tied token table) and for attn_v / ffn_down where use_more_bits
+says so, Q5_K for a fused attn_qkv, Q4_K for the rest, vectors F32.
 
 Standard library only (no numpy), and deterministic: the same SmolLM2 file gives the same bytes
 on every machine, so scripts/fetch-models.sh can make them on a clean machine and the committed
 llama.cpp fixtures (Tests/LlamaTests/Fixtures/architectures/*.json, made by
 scripts/make-architecture-references.py) record each file's sha256 to check that.
 
-Weights are drawn directly in their stored types (random Q8_0/Q4_0/Q4_1 blocks, f16, f32): no
-quantizer is involved. The LM head rows (token_embd where the output is tied) of
+Weights are drawn directly in their stored types (random Q8_0/Q4_0/Q4_1/Q4_K/Q5_K/Q6_K blocks,
+f16, f32): no quantizer is involved. The LM head rows (token_embd where the output is tied) of
 tokens whose piece is not printable UTF-8 text are zero: those tokens never win, so every
 generated token prints as a piece that maps back to exactly one id.
 
@@ -30,8 +34,10 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SMOLLM2 = os.path.join(REPO, ".cache/models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
 FIXTURES = os.path.join(REPO, "Tests/LlamaTests/Fixtures/architectures")
+LOGITS = os.path.join(REPO, "Tests/LlamaTests/Fixtures/logits")
+PERPLEXITY = os.path.join(REPO, "Tests/LlamaTests/Fixtures/perplexity.json")
 ALIGN = 32
-F32, F16, Q4_0, Q4_1, Q8_0 = 0, 1, 2, 3, 8
+F32, F16, Q4_0, Q4_1, Q8_0, Q4_K, Q5_K, Q6_K = 0, 1, 2, 3, 8, 12, 13, 14
 
 # ------------------------------------------------------------------ reading SmolLM2's tokenizer
 SCALAR = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
@@ -146,6 +152,10 @@ class Tensors:
                 vals = [0.0 if zero else rng.uniform(-a, a) for _ in range(cols)]
                 out += struct.pack("<%d%s" % (cols, "f" if kind == F32 else "e"), *vals)
                 continue
+            if kind in (Q4_K, Q5_K, Q6_K):
+                for _ in range(cols // 256):
+                    out += self.super_block(kind, 0.0 if zero else std * rng.uniform(0.5, 1.5))
+                continue
             for _ in range(cols // 32):
                 if kind == Q8_0:   # int8 uniform in [-128, 127]: std ≈ 73.9
                     out += f16(0.0 if zero else std / 73.9 * rng.uniform(0.5, 1.5)) + rng.randbytes(32)
@@ -155,6 +165,28 @@ class Tensors:
                     d = 0.0 if zero else std / 4.61 * rng.uniform(0.5, 1.5)
                     out += f16(d) + f16(-7.5 * d) + rng.randbytes(16)
         self.items.append((name, [rows, cols], kind, bytes(out)))
+
+    def super_block(self, kind, std):
+        """One random k-quant super-block (ggml-common.h's layouts) of about zero mean and
+        standard deviation `std`: 6-bit sub-block scales sc of 16–63 and, for Q4_K/Q5_K, minimums
+        m ≈ sc·mean(q)·d/dmin, so d·sc·q − dmin·m is centred."""
+        rng = self.rng
+        if kind == Q6_K:  # ql[128] qh[64] int8 scales[16] f16 d; w = d·sc·(q − 32), q − 32 std ≈ 18.5
+            scales = [rng.choice((-1, 1)) * rng.randint(16, 63) for _ in range(16)]
+            d = std / (18.5 * 40)
+            return rng.randbytes(192) + struct.pack("<16b", *scales) + f16(d)
+        levels = 16 if kind == Q4_K else 32  # q uniform in [0, levels): mean (levels − 1)/2
+        spread = 4.61 if kind == Q4_K else 9.23
+        sc = [rng.randint(16, 63) for _ in range(8)]
+        m = [round(c * (levels - 1) / 2 / levels) for c in sc]  # with dmin = levels·d
+        d = std / (spread * 40)
+        packed = bytearray(12)
+        for j in range(4):  # get_scale_min_k4's packing: 6 bits each, high bits of 4–7 in 0–7
+            packed[j] = sc[j] | ((sc[j + 4] >> 4) << 6)
+            packed[j + 4] = m[j] | ((m[j + 4] >> 4) << 6)
+            packed[j + 8] = (sc[j + 4] & 0xF) | ((m[j + 4] & 0xF) << 4)
+        head = f16(d) + f16(levels * d) + bytes(packed)
+        return head + rng.randbytes(160 if kind == Q5_K else 128)  # Q5_K: qh[32] before qs[128]
 
 
 def write_gguf(path, kvs, tensors):
@@ -206,26 +238,58 @@ ARCHS = {
 EMBD, HEADS, KV_HEADS, CONTEXT = 64, 4, 2, 2048
 
 
-def build(arch, spec, tok_entries, good, vocab):
-    seed = int(hashlib.sha256(("vulkanlm-random-" + arch).encode()).hexdigest()[:16], 16)
+def use_more_bits(layer, layers):
+    """llama-quant.cpp's choice of the layers that get more bits in the _M mixes."""
+    return layer < layers // 8 or layer >= 7 * layers // 8 or (layer - layers // 8) % 3 == 2
+
+
+# The Q4_K_M files: k-quant rows are whole 256-element super-blocks, so E, every head block
+# (4 × 64) and the feed-forward width are multiples of 256.
+Q4_K_M_SHAPE = dict(embd=256, head_dim=64, ff=512)
+
+
+def q4_k_m_type(role, layer, layers, tied):
+    """llama_tensor_get_type for LLAMA_FTYPE_MOSTLY_Q4_K_M (no experts, no imatrix, not Falcon)."""
+    if role == "output" or (role == "token_embd" and tied):
+        return Q6_K
+    if role in ("attn_v", "ffn_down") and use_more_bits(layer, layers):
+        return Q6_K
+    return Q5_K if role == "attn_qkv" else Q4_K
+
+
+def build(arch, spec, tok_entries, good, vocab, q4_k_m=False):
+    seed = int(hashlib.sha256(("vulkanlm-random-" + arch + ("-q4_k_m" if q4_k_m else "")).encode()).hexdigest()[:16], 16)
     t = Tensors(seed)
     e, d, ff = EMBD, spec["head_dim"], spec["ff"]
+    if q4_k_m:
+        e, d, ff = Q4_K_M_SHAPE["embd"], Q4_K_M_SHAPE["head_dim"], Q4_K_M_SHAPE["ff"]
     q_width, kv_width = HEADS * d, KV_HEADS * d
     bad = set(range(vocab)) - good
     tied = spec["output"] is None
     gemma = spec.get("gemma", False)
+
+    def stored(role, layer=0):
+        """The stored type of a matrix: the spec's, or the Q4_K_M mix's."""
+        if q4_k_m:
+            return q4_k_m_type(role, layer, spec["layers"], tied)
+        return spec[{"token_embd": "embd", "attn_q": "attn", "attn_k": "attn", "attn_v": "attn", "attn_qkv": "attn",
+                     "attn_output": "attn_out"}.get(role, "ffn" if role.startswith("ffn") else role)]
+
+    # Logits of std ≈ 4 at any width: the head's rows scale with 1/√E.
+    head_scale = math.sqrt(EMBD / e)
     # Embedding rows: Gemma multiplies them by √E = 8, so they start smaller there.
-    embd_std = 0.3 if gemma else 0.5
+    embd_std = (0.3 * head_scale) if gemma else 0.5
     if tied:
         # The head is the embedding: its unprintable rows are zero. Final norm weights of both
         # signs (|w| ≈ 6) keep the last token's own embedding from winning every step (a
         # tied head otherwise favours x·x) and give logits of std ≈ 1.7 · √E · 0.3 ≈ 4.
-        t.matrix("token_embd.weight", vocab, e, spec["embd"], embd_std, zero_rows=bad)
+        t.matrix("token_embd.weight", vocab, e, stored("token_embd"), embd_std, zero_rows=bad)
         t.vector("output_norm.weight", e, -2.9, 2.9)
     else:
-        t.matrix("token_embd.weight", vocab, e, spec["embd"], embd_std)
+        t.matrix("token_embd.weight", vocab, e, stored("token_embd"), embd_std)
         t.vector("output_norm.weight", e, 0.8, 1.2)
-        t.matrix("output.weight", vocab, e, spec["output"], 0.5, zero_rows=bad)  # logits: std ≈ 0.5 · √E = 4
+        # logits: std ≈ 0.5 · √E = 4
+        t.matrix("output.weight", vocab, e, stored("output"), 0.5 * head_scale, zero_rows=bad)
     if spec.get("rope_freqs"):
         # Llama 3.1's shape: 1 for the fast pairs rising to 8 for the slow ones.
         vals = [1.0 + 7.0 * i / (d // 2 - 1) for i in range(d // 2)]
@@ -238,11 +302,11 @@ def build(arch, spec, tok_entries, good, vocab):
         b = "blk.%d." % i
         t.vector(b + "attn_norm.weight", e, 0.8, 1.2)
         if spec.get("fused"):
-            t.matrix(b + "attn_qkv.weight", q_width + 2 * kv_width, e, spec["attn"], w_std * 2)
+            t.matrix(b + "attn_qkv.weight", q_width + 2 * kv_width, e, stored("attn_qkv", i), w_std * 2)
         else:
-            t.matrix(b + "attn_q.weight", q_width, e, spec["attn"], w_std * 2)
-            t.matrix(b + "attn_k.weight", kv_width, e, spec["attn"], w_std * 2)
-            t.matrix(b + "attn_v.weight", kv_width, e, spec["attn"], w_std)
+            t.matrix(b + "attn_q.weight", q_width, e, stored("attn_q", i), w_std * 2)
+            t.matrix(b + "attn_k.weight", kv_width, e, stored("attn_k", i), w_std * 2)
+            t.matrix(b + "attn_v.weight", kv_width, e, stored("attn_v", i), w_std)
         if spec.get("qkv_bias"):
             t.vector(b + "attn_q.bias", q_width, -0.5, 0.5)
             t.vector(b + "attn_k.bias", kv_width, -0.5, 0.5)
@@ -250,16 +314,16 @@ def build(arch, spec, tok_entries, good, vocab):
         if spec.get("qk_norm"):
             t.vector(b + "attn_q_norm.weight", d, 0.5, 2.0)
             t.vector(b + "attn_k_norm.weight", d, 0.5, 2.0)
-        t.matrix(b + "attn_output.weight", e, q_width, spec["attn_out"], 1 / math.sqrt(q_width))
+        t.matrix(b + "attn_output.weight", e, q_width, stored("attn_output", i), 1 / math.sqrt(q_width))
         if spec.get("post_norms"):
             t.vector(b + "post_attention_norm.weight", e, 2.0, 4.0)
         t.vector(b + "ffn_norm.weight", e, 0.8, 1.2)
         if spec.get("fused"):
-            t.matrix(b + "ffn_up.weight", 2 * ff, e, spec["ffn"], w_std * 2)
+            t.matrix(b + "ffn_up.weight", 2 * ff, e, stored("ffn_up", i), w_std * 2)
         else:
-            t.matrix(b + "ffn_gate.weight", ff, e, spec["ffn"], w_std * 2)
-            t.matrix(b + "ffn_up.weight", ff, e, spec["ffn"], w_std)
-        t.matrix(b + "ffn_down.weight", e, ff, spec["ffn"], 1 / math.sqrt(ff))
+            t.matrix(b + "ffn_gate.weight", ff, e, stored("ffn_gate", i), w_std * 2)
+            t.matrix(b + "ffn_up.weight", ff, e, stored("ffn_up", i), w_std)
+        t.matrix(b + "ffn_down.weight", e, ff, stored("ffn_down", i), 1 / math.sqrt(ff))
         if spec.get("post_norms"):
             t.vector(b + "post_ffw_norm.weight", e, 2.0, 4.0)
 
@@ -271,6 +335,8 @@ def build(arch, spec, tok_entries, good, vocab):
                          ("block_count", "u32", spec["layers"]), ("feed_forward_length", "u32", ff),
                          ("attention.head_count", "u32", HEADS), ("attention.head_count_kv", "u32", KV_HEADS),
                          ("attention.layer_norm_rms_epsilon", "f32", 1e-6)] + spec["extra_kv"]:
+        if key in ("attention.key_length", "attention.value_length"):
+            v = d
         kvs.append(kv(arch + "." + key, kind, v))
     kvs += [raw for key, raw in tok_entries]
     return kvs, t
@@ -291,20 +357,33 @@ def main():
     good = printable_tokens(tokens, types)
     os.makedirs(a.out, exist_ok=True)
     for arch in a.only or sorted(ARCHS):
-        kvs, t = build(arch, ARCHS[arch], tok_entries, good, len(tokens))
-        path = os.path.join(a.out, arch + ".gguf")
-        write_gguf(path, kvs, t)
-        h = hashlib.sha256(open(path, "rb").read()).hexdigest()
-        print("%s: %d bytes, sha256 %s" % (path, os.path.getsize(path), h))
-        # The llama.cpp fixtures were made from one exact file: a different one is an error.
-        fixture = os.path.join(FIXTURES, arch + ".json")
-        if os.path.exists(fixture) and not a.no_check:
-            import json
-            expected = json.load(open(fixture, encoding="utf-8"))["meta"]["model_sha256"]
-            if expected != h:
-                raise SystemExit("%s: sha256 %s differs from the one %s was made from (%s); "
-                                 "remake the fixtures with scripts/make-architecture-references.py" % (path, h, fixture, expected))
+        for q4_k_m in (False, True):
+            kvs, t = build(arch, ARCHS[arch], tok_entries, good, len(tokens), q4_k_m=q4_k_m)
+            name = arch + ("-q4_k_m" if q4_k_m else "")
+            path = os.path.join(a.out, name + ".gguf")
+            write_gguf(path, kvs, t)
+            h = hashlib.sha256(open(path, "rb").read()).hexdigest()
+            print("%s: %d bytes, sha256 %s" % (path, os.path.getsize(path), h))
+            if not a.no_check:
+                check(path, h, name)
 
+
+def check(path, digest, name):
+    """The llama.cpp fixtures were made from one exact file: a different one is an error."""
+    import json
+    for fixture, remake in [(os.path.join(FIXTURES, name + ".json"), "make-architecture-references.py"),
+                            (os.path.join(LOGITS, "random-" + name + ".json"), "make-logit-references.py"),
+                            (PERPLEXITY, "make-perplexity-references.py")]:
+        if not os.path.exists(fixture):
+            continue
+        data = json.load(open(fixture, encoding="utf-8"))
+        if "entries" in data:  # perplexity.json: one entry per file, context and chunk count
+            expected = {e["sha256"] for e in data["entries"] if e["file"] == os.path.basename(path)}
+        else:
+            expected = {data["meta"]["model_sha256"]}
+        if expected and expected != {digest}:
+            raise SystemExit("%s: sha256 %s differs from the one %s was made from (%s); remake it with scripts/%s"
+                             % (path, digest, fixture, ", ".join(sorted(expected)), remake))
 
 if __name__ == "__main__":
     main()

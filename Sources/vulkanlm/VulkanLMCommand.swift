@@ -28,7 +28,10 @@ struct VulkanLMCommand: ParsableCommand {
             var command = command
             try command.run()
             try StandardStreams.finish()
-        } catch let error where error is ValidationError || error is ExitCode || error is CleanExit {
+        } catch let error where error is ValidationError || error is ExitCode || error is CleanExit
+                                    || exitCode(for: error) == .success {
+            // The last: ArgumentParser's own requests that surface from run() (`--help` and
+            // `help SUBCOMMAND` run its built-in help command), printed as it prints them.
             exit(withError: error)
         } catch {
             // Whatever else stdout held is moot; only the message matters now.

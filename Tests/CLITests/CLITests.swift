@@ -63,6 +63,15 @@ import TestSupport
         #expect(!output.stderr.lowercased().contains("validation"), "\(output.stderr)")
     }
 
+    /// Help is the first thing a user asks for: printed to stdout, exit 0, every way it is asked.
+    @Test(arguments: [["--help"], ["-h"], ["help"], ["generate", "--help"], ["help", "perplexity"], ["chat", "-h"]])
+    func helpIsPrintedAndExitsZero(_ arguments: [String]) throws {
+        let output = try Self.run(arguments)
+        #expect(output.status == 0, "\(arguments): \(output.stderr)")
+        #expect(output.stdout.contains("USAGE:"), "\(arguments): \(output.stdout)")
+        #expect(output.stderr.isEmpty, "\(arguments): \(output.stderr)")
+    }
+
     @Test func unknownDeviceIsAnErrorNamingTheDevices() throws {
         let output = try Self.run(["bench", "--quick", "--device", "no-such-gpu"])
         #expect(output.status != 0)

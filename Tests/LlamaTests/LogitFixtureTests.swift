@@ -53,8 +53,10 @@ enum LogitBounds {
 }
 
 @Suite(.serialized) struct LogitFixtureTests {
-    static let models = ["smollm2-q4_1", "gemma3-270m-q4_k_m", "random-llama", "random-qwen2", "random-qwen3",
-                         "random-gemma2", "random-gemma3", "random-phi3"]
+    /// SmolLM2 and Gemma 3 as published, and every architecture's random file, F32/F16 and in the
+    /// Q4_K_M mix (scripts/make-random-architectures.py).
+    static let models = ["smollm2-q4_1", "gemma3-270m-q4_k_m"]
+        + RandomArchitectureFiles.names.map { "random-" + $0 }
 
     /// Every prompt of every model on the CPU.
     @Test(arguments: models)

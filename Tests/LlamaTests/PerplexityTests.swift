@@ -43,7 +43,6 @@ enum PerplexityFixtures {
         get throws { try String(contentsOf: LlamaFixtures.directory.appending(path: "perplexity.txt"), encoding: .utf8) }
     }
 
-    /// Ours for `model`, as `vulkanlm perplexity` computes it.
     /// Checks ours against both llama.cpp values and prints the three.
     static func check(_ ours: Perplexity.Estimate, _ reference: Entry, bound: Double, _ label: String) {
         let plain = abs(ours.perplexity / reference.perplexity - 1), flash = abs(ours.perplexity / reference.flashAttention - 1)
@@ -56,21 +55,25 @@ enum PerplexityFixtures {
         #expect(flash <= flashBound, "\(label): ours \(ours.perplexity) vs llama.cpp -fa on \(reference.flashAttention)")
     }
 
-    static func perplexity(_ model: LlamaModel, tokenizer: BPETokenizer, context: Int, chunks: Int) throws -> Perplexity.Estimate {
+    /// Ours for the GGUF at `path` with its own tokenizer, as `vulkanlm perplexity` computes it.
+    static func perplexity(file path: String, backend: any Backend, context: Int, chunks: Int) throws -> Perplexity.Estimate {
+        let file = try GGUFFile(path: path)
+        let tokenizer = try GGUFTokenizer.load(gguf: file)
+        let model = try LlamaModel(gguf: file, backend: backend, options: .init(contextLength: context))
         let tokens = tokenizer.encode(try text, addSpecial: true, parseSpecial: false)
-        let evaluator = try Perplexity(context: context, bos: tokenizer.addsBOS ? tokenizer.bosTokenID : nil)
-        return try evaluator.evaluate(tokens: tokens, maxChunks: chunks) { chunk, rows in
-            model.reset()
-            return try model.logits(appending: chunk, rows: rows)
-        }
+        return try Perplexity(context: context, bos: tokenizer.addsBOS ? tokenizer.bosTokenID : nil)
+            .evaluate(tokens: tokens, maxChunks: chunks) { chunk, rows in
+                model.reset()
+                return try model.logits(appending: chunk, rows: rows)
+            }
     }
+
 }
 
 @Test func smolLM2PerplexityMatchesLlamaCppOnTheCPU() throws {
-    guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer() else { return }
+    guard try LlamaFixtures.smolLM2Tokenizer() != nil else { return }
     let reference = try PerplexityFixtures.entry(file: "SmolLM2-135M-Instruct.Q4_1.gguf", context: 512, chunks: 4)
-    let model = try LlamaModel(path: LlamaFixtures.smolLM2Path, backend: CPUBackend(), options: .init(contextLength: 512))
-    let ours = try PerplexityFixtures.perplexity(model, tokenizer: tokenizer, context: 512, chunks: 4)
+    let ours = try PerplexityFixtures.perplexity(file: LlamaFixtures.smolLM2Path, backend: CPUBackend(), context: 512, chunks: 4)
     PerplexityFixtures.check(ours, reference, bound: 0.005, "SmolLM2 Q4_1 c=512 ×4 (CPU)")
 }
 
@@ -79,23 +82,36 @@ enum PerplexityFixtures {
 @Test func gemma3PerplexityMatchesLlamaCppOnTheCPU() throws {
     guard let path = FetchedModels.path("gemma3/gemma-3-270m-q4_k_m.gguf") else { return }
     let reference = try PerplexityFixtures.entry(file: "gemma-3-270m-q4_k_m.gguf", context: 512, chunks: 4)
-    let file = try GGUFFile(path: path)
-    let tokenizer = try GGUFTokenizer.load(gguf: file)
-    let model = try LlamaModel(gguf: file, backend: CPUBackend(), options: .init(contextLength: 512))
-    let tokens = tokenizer.encode(try PerplexityFixtures.text, addSpecial: true, parseSpecial: false)
-    let ours = try Perplexity(context: 512, bos: tokenizer.addsBOS ? tokenizer.bosTokenID : nil)
-        .evaluate(tokens: tokens, maxChunks: 4) { chunk, rows in
-            model.reset()
-            return try model.logits(appending: chunk, rows: rows)
-        }
+    let ours = try PerplexityFixtures.perplexity(file: path, backend: CPUBackend(), context: 512, chunks: 4)
     PerplexityFixtures.check(ours, reference, bound: 0.005, "Gemma 3 270M Q4_K_M c=512 ×4 (CPU)")
 }
 
+/// Every architecture's random-weight file (scripts/make-random-architectures.py), F32/F16 and
+/// in llama-quantize's Q4_K_M mix: four chunks of 512 on the CPU, two of 64 on lavapipe.
+enum RandomArchitectureFiles {
+    static let names = ["llama", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"].flatMap { [$0, $0 + "-q4_k_m"] }
+}
+
+@Test(arguments: RandomArchitectureFiles.names)
+func randomArchitecturePerplexityMatchesLlamaCppOnTheCPU(_ name: String) throws {
+    guard let path = FetchedModels.path("random-archs/\(name).gguf") else { return }
+    let reference = try PerplexityFixtures.entry(file: "\(name).gguf", context: 512, chunks: 4)
+    let ours = try PerplexityFixtures.perplexity(file: path, backend: CPUBackend(), context: 512, chunks: 4)
+    PerplexityFixtures.check(ours, reference, bound: 0.005, "random \(name) c=512 ×4 (CPU)")
+}
+
+@Test(.noValidationMessages, arguments: RandomArchitectureFiles.names)
+func randomArchitecturePerplexityMatchesLlamaCppOnVulkan(_ name: String) throws {
+    guard let path = FetchedModels.path("random-archs/\(name).gguf"), let vulkan = try TestVulkan.backend() else { return }
+    let reference = try PerplexityFixtures.entry(file: "\(name).gguf", context: 64, chunks: 2)
+    let ours = try PerplexityFixtures.perplexity(file: path, backend: vulkan, context: 64, chunks: 2)
+    PerplexityFixtures.check(ours, reference, bound: 0.01, "random \(name) c=64 ×2 (Vulkan)")
+}
+
 @Test(.noValidationMessages) func smolLM2PerplexityMatchesLlamaCppOnVulkan() throws {
-    guard let tokenizer = try LlamaFixtures.smolLM2Tokenizer(), let vulkan = try TestVulkan.backend() else { return }
+    guard try LlamaFixtures.smolLM2Tokenizer() != nil, let vulkan = try TestVulkan.backend() else { return }
     let reference = try PerplexityFixtures.entry(file: "SmolLM2-135M-Instruct.Q4_1.gguf", context: 64, chunks: 2)
-    let model = try LlamaModel(path: LlamaFixtures.smolLM2Path, backend: vulkan, options: .init(contextLength: 64))
-    let ours = try PerplexityFixtures.perplexity(model, tokenizer: tokenizer, context: 64, chunks: 2)
+    let ours = try PerplexityFixtures.perplexity(file: LlamaFixtures.smolLM2Path, backend: vulkan, context: 64, chunks: 2)
     PerplexityFixtures.check(ours, reference, bound: 0.01, "SmolLM2 Q4_1 c=64 ×2 (Vulkan)")
 }
 
