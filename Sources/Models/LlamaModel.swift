@@ -21,10 +21,16 @@ public final class LlamaModel: CausalLanguageModel {
         /// f32 activations throughout, closer to the dequantized model's exact values.
         public var llamaCppRounding: Bool
 
-        public init(contextLength: Int? = nil, batchSize: Int = 512, llamaCppRounding: Bool = true) {
+        /// Called as the weights load with the bytes placed so far and the file's total (for a
+        /// progress bar: uploading gigabytes to a GPU takes a while).
+        public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+
+        public init(contextLength: Int? = nil, batchSize: Int = 512, llamaCppRounding: Bool = true,
+                    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) {
             self.contextLength = contextLength
             self.batchSize = batchSize
             self.llamaCppRounding = llamaCppRounding
+            self.progress = progress
         }
     }
 
@@ -57,7 +63,12 @@ public final class LlamaModel: CausalLanguageModel {
         contextLength = context
         batchSize = min(options.batchSize, context)
         llamaCppRounding = options.llamaCppRounding
-        weights = try LlamaWeights(gguf: gguf, config: config, contextLength: context, batchSize: batchSize, backend: backend)
+        let progress = options.progress.map { LoadProgress(gguf: gguf, report: $0) }
+        weights = try LlamaWeights(gguf: gguf, config: config, contextLength: context, batchSize: batchSize, backend: backend,
+                                   progress: progress)
+        // Uploads still recorded run now, so the last report means the weights are in place.
+        try backend.synchronize()
+        progress?.finish()
         activations = try LlamaActivations(backend: backend, config: config, rows: batchSize)
         cache = try KVCache(backend: backend, layers: config.layers, rows: context,
                                  width: config.keyValueHeads * config.headDimension)

@@ -37,8 +37,9 @@ struct LlamaWeights: Sendable {
 
     /// `contextLength`: the KV cache's positions (chooses Phi-3's long or short factors).
     /// `batchSize`: the most tokens one forward pass looks up.
-    init(gguf: GGUFFile, config: LlamaConfig, contextLength: Int, batchSize: Int, backend: any Backend) throws {
-        let uploader = GGUFUploader(gguf: gguf, backend: backend)
+    init(gguf: GGUFFile, config: LlamaConfig, contextLength: Int, batchSize: Int, backend: any Backend,
+         progress: LoadProgress? = nil) throws {
+        let uploader = GGUFUploader(gguf: gguf, backend: backend, progress: progress)
         let (e, f, v, d) = (config.embeddingLength, config.feedForwardLength, config.vocabularySize, config.headDimension)
         let (qWidth, kvWidth) = (config.heads * d, config.keyValueHeads * d)
         func has(_ name: String) -> Bool { gguf.tensors.contains { $0.name == name } }
@@ -108,6 +109,7 @@ struct LlamaWeights: Sendable {
 struct GGUFUploader {
     let gguf: GGUFFile
     let backend: any Backend
+    var progress: LoadProgress? = nil
 
     /// A weight matrix in its stored type where the kernels read it (F32, F16 and the quantized
     /// types: the bytes are handed over as they are); BF16 is widened to f32. Any other type is
@@ -161,6 +163,7 @@ struct GGUFUploader {
         guard info.shape == shape else {
             throw .shapeMismatch(file: gguf.path, tensor: name, expected: shape, found: info.shape)
         }
+        progress?.starting(info.byteCount)
         return info
     }
 }

@@ -34,12 +34,17 @@ public final class CommandStream: @unchecked Sendable {
     private var retained: [ObjectIdentifier: VulkanBuffer] = [:]
     private var writtenSinceBarrier: Set<ObjectIdentifier> = []
     private var readSinceBarrier: Set<ObjectIdentifier> = []
+    /// The host-visible area uploads to device-local buffers go through, and how much of it the
+    /// recorded copies still read.
+    private var stagingArea: VulkanBuffer?
+    private var stagingUsed = 0
     /// Number of barriers recorded since creation (tests check the hazard tracking with it).
     public private(set) var barrierCount = 0
     public private(set) var dispatchCount = 0
 
-    public init(device: VulkanDevice) throws {
+    public init(device: VulkanDevice, stagingCapacity: Int = 64 << 20) throws {
         self.device = device
+        self.stagingCapacity = max(stagingCapacity, 1)
         let vk = device.vk
         var poolInfo = VkCommandPoolCreateInfo()
         poolInfo.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO
@@ -162,7 +167,18 @@ public final class CommandStream: @unchecked Sendable {
 
     // MARK: Host transfers
 
+    /// The most host-visible memory uploads hold at once (64 MiB unless the stream was made with
+    /// another), and what they hold now.
+    public let stagingCapacity: Int
+    public var stagingBytes: Int { stagingArea?.size ?? 0 }
+
     /// Writes bytes into a buffer, ordered after everything recorded so far.
+    ///
+    /// A buffer the host cannot map is filled through one reused staging area of at most
+    /// `stagingCapacity` bytes: a write larger than what is left of it is split, and a full area is
+    /// submitted and waited for before it is refilled. Loading a model therefore never holds more
+    /// than that in staging memory, however large the model (one staging buffer per tensor, alive
+    /// until the next submission, would be a second copy of the weights).
     public func write(_ bytes: UnsafeRawBufferPointer, to buffer: VulkanBuffer) throws {
         guard bytes.count <= buffer.size else {
             throw VulkanError.limitExceeded(what: "a write", requested: bytes.count, limit: buffer.size, limitName: "buffer size")
@@ -173,10 +189,34 @@ public final class CommandStream: @unchecked Sendable {
             mapped.copyMemory(from: base, byteCount: bytes.count)
             return
         }
-        let staging = try VulkanBuffer(device: device, size: bytes.count, location: .staging)
-        guard let mapped = staging.mapped else { throw VulkanError.noSuitableMemory("a staging buffer") }
-        mapped.copyMemory(from: base, byteCount: bytes.count)
-        try copy(from: staging, to: buffer, size: bytes.count)
+        var done = 0
+        while done < bytes.count {
+            let (area, mapped) = try staging(wanted: bytes.count - done)
+            let count = min(bytes.count - done, area.size - stagingUsed)
+            (mapped + stagingUsed).copyMemory(from: base + done, byteCount: count)
+            try copy(from: area, sourceOffset: stagingUsed, to: buffer, destinationOffset: done, size: count)
+            stagingUsed += count
+            done += count
+        }
+    }
+
+    /// The staging area with room left in it: made on first use (as large as the first upload
+    /// needs, up to `stagingCapacity`), grown to the capacity when a later upload needs more, and
+    /// emptied by running the recorded copies when full.
+    private func staging(wanted: Int) throws -> (VulkanBuffer, UnsafeMutableRawPointer) {
+        let capacity = stagingCapacity
+        if let area = stagingArea, let mapped = area.mapped {
+            let room = area.size - stagingUsed
+            if room >= wanted || (area.size == capacity && room > 0) { return (area, mapped) }
+            // What the area still feeds must run before it is refilled or released.
+            if stagingUsed > 0 { try submitAndWait() }
+            if wanted <= area.size || area.size == capacity { return (area, mapped) }
+        }
+        stagingArea = nil
+        let area = try VulkanBuffer(device: device, size: min(capacity, max(wanted, 1 << 20)), location: .staging)
+        guard let mapped = area.mapped else { throw VulkanError.noSuitableMemory("a staging buffer") }
+        stagingArea = area
+        return (area, mapped)
     }
 
     /// Runs everything recorded so far, then copies the buffer's first `count` bytes out.
@@ -254,6 +294,7 @@ public final class CommandStream: @unchecked Sendable {
         for pool in descriptorPools { _ = device.vk.resetDescriptorPool(device.handle, pool, 0) }
         currentDescriptorPool = 0
         retained.removeAll(keepingCapacity: true)
+        stagingUsed = 0
         writtenSinceBarrier.removeAll(keepingCapacity: true)
         readSinceBarrier.removeAll(keepingCapacity: true)
         queriesUsed = 0

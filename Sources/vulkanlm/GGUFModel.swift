@@ -48,8 +48,11 @@ struct GGUFModel {
         try Self.checkCacheFits(config: config, context: context, file: file.path)
         selected = try Backends.open(Backends.selector(flag: device.device), options: device.vulkanOptions(), logger: logger,
                                      cpuInt8Activations: cpuInt8Activations)
-        model = try LlamaModel(gguf: file, backend: selected.backend,
-                               options: .init(contextLength: context))
+        var options = LlamaModel.Options(contextLength: context)
+        if let bar = LoadProgressBar(label: "loading " + (file.path.split(separator: "/").last.map(String.init) ?? file.path)) {
+            options.progress = { done, total in bar.update(done: done, total: total) }
+        }
+        model = try LlamaModel(gguf: file, backend: selected.backend, options: options)
     }
 
     /// The KV cache (f32 keys and values for every layer and position) must fit in the

@@ -23,12 +23,22 @@ import TestSupport
 ///   at which llama.cpp's two paths themselves pick differently, where that is larger (0.52–0.78
 ///   on the Q2_K, Q3_K_M and IQ4_XS variants),
 /// - our greedy continuation equals llama.cpp's in as many prompts as its flash-attention path
-///   manages, less two.
+///   manages, less two — except on the random Q4_K_M files (`countsContinuations`). There whole
+///   continuations are a coin toss for llama.cpp itself: its flash-attention path reproduces 0 or 1
+///   of 9 on five of them and 5 of 9 on Gemma 3, where our CPU and lavapipe, equal to 5e-5 with the
+///   rounding off, reproduce 2 and 1 (2026-12-02) with the same mean |Δlogit| as llama.cpp's two
+///   paths (0.186 vs 0.182). Its two paths share every quantized product, so on these chaotic
+///   random files their agreement is no yardstick for an independent implementation; the logit
+///   bounds and the near-tie gap still apply to every position.
 enum LogitBounds {
     /// The largest gap in llama.cpp's logits at which a different greedy choice counts as a near-tie.
     static let nearTieGap: Float = 0.5
 
     static let largestRatio: Float = 1.5, meanRatio = 1.25, continuationSlack = 2
+
+    static func countsContinuations(_ model: String) -> Bool {
+        !(model.hasPrefix("random-archs/") && model.hasSuffix("-q4_k_m.gguf"))
+    }
 
     static func check(_ comparison: LogitComparison, _ label: String, fixture: LogitFixture,
                       sourceLocation: SourceLocation = #_sourceLocation) {
@@ -44,6 +54,7 @@ enum LogitBounds {
         let nearTie = max(nearTieGap, flash.largest_argmax_gap)
         #expect(comparison.largestDisagreementGap <= nearTie,
                 "\(label): \(comparison.disagreements.joined(separator: "; "))", sourceLocation: sourceLocation)
+        guard countsContinuations(fixture.meta.model) else { return }
         // Scaled to the prompts compared (lavapipe runs a few of them).
         let wanted = flash.identical_continuations - continuationSlack - (fixture.cases.count - comparison.prompts)
         #expect(comparison.identicalContinuations >= wanted,
@@ -114,8 +125,9 @@ enum LogitBounds {
                 scale = max(scale, abs(x))
             }
         }
-        let bound = try #require(CPUVulkanBounds.largest[name])
-        print("\(name): cpu vs vulkan over \(cpu.count) positions × \(cpu.first?.count ?? 0) logits: largest |Δ| \(largest) (largest |logit| \(scale)), bound \(bound)")
+        let known = CPUVulkanBounds.largest[name]
+        print("\(name): cpu vs vulkan over \(cpu.count) positions × \(cpu.first?.count ?? 0) logits: largest |Δ| \(largest) (largest |logit| \(scale)), bound \(known ?? .nan)")
+        let bound = try #require(known, "\(name): no CPU–Vulkan bound")
         #expect(largest <= bound, "\(name): cpu vs vulkan largest |Δlogit| \(largest) > \(bound)")
     }
 }
@@ -132,5 +144,11 @@ enum CPUVulkanBounds {
         "random-gemma2": 7e-4, // 6.8e-5
         "random-gemma3": 3e-4, // 3.1e-5
         "random-phi3": 5e-4, // 5.2e-5
+        "random-llama-q4_k_m": 9e-4, // 8.6e-5
+        "random-qwen2-q4_k_m": 6e-4, // 6.1e-5
+        "random-qwen3-q4_k_m": 5e-4, // 4.4e-5
+        "random-gemma2-q4_k_m": 1.2e-3, // 1.2e-4
+        "random-gemma3-q4_k_m": 6e-4, // 5.3e-5
+        "random-phi3-q4_k_m": 1e-3, // 9.1e-5
     ]
 }

@@ -87,25 +87,43 @@ enum PerplexityFixtures {
 }
 
 /// Every architecture's random-weight file (scripts/make-random-architectures.py), F32/F16 and
-/// in llama-quantize's Q4_K_M mix: four chunks of 512 on the CPU, two of 64 on lavapipe.
+/// in llama-quantize's Q4_K_M mix.
+///
+/// The F32/F16 files match llama.cpp to ~0.005% over four chunks. On the Q4_K_M files llama.cpp's
+/// own two attention paths differ by up to 2.3% over four chunks of 512 and up to 8% over two of
+/// 64: its Q8-rounded activations turn float-order differences into whole quant steps and random
+/// weights amplify them. Over 16 chunks its two paths differ by 0.1–0.8% (c=512) and 0.25–1.4%
+/// (c=64), so the quantized files are scored over 16 chunks: on the CPU at c=512 (ours within
+/// 0.01–0.42% of its plain path), on lavapipe at c=64 for Llama only. Its two paths share every
+/// quantized product, so their gap understates how far two independent float orders drift: on
+/// the six-layer random Gemma 3 our own CPU and lavapipe, equal to 5e-5 with the rounding off
+/// (LogitFixtureTests.cpuAndVulkanAgree, which holds every file's k-quant path on lavapipe),
+/// differ by 1.4% with it on at c=64 × 16 (2026-12-02).
 enum RandomArchitectureFiles {
     static let names = ["llama", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"].flatMap { [$0, $0 + "-q4_k_m"] }
+    static let onVulkan = ["llama", "qwen2", "qwen3", "gemma2", "gemma3", "phi3", "llama-q4_k_m"]
+
+    static func chunks(_ name: String, context: Int) -> Int {
+        name.hasSuffix("-q4_k_m") ? 16 : context == 512 ? 4 : 2
+    }
 }
 
 @Test(arguments: RandomArchitectureFiles.names)
 func randomArchitecturePerplexityMatchesLlamaCppOnTheCPU(_ name: String) throws {
     guard let path = FetchedModels.path("random-archs/\(name).gguf") else { return }
-    let reference = try PerplexityFixtures.entry(file: "\(name).gguf", context: 512, chunks: 4)
-    let ours = try PerplexityFixtures.perplexity(file: path, backend: CPUBackend(), context: 512, chunks: 4)
-    PerplexityFixtures.check(ours, reference, bound: 0.005, "random \(name) c=512 ×4 (CPU)")
+    let chunks = RandomArchitectureFiles.chunks(name, context: 512)
+    let reference = try PerplexityFixtures.entry(file: "\(name).gguf", context: 512, chunks: chunks)
+    let ours = try PerplexityFixtures.perplexity(file: path, backend: CPUBackend(), context: 512, chunks: chunks)
+    PerplexityFixtures.check(ours, reference, bound: 0.005, "random \(name) c=512 ×\(chunks) (CPU)")
 }
 
-@Test(.noValidationMessages, arguments: RandomArchitectureFiles.names)
+@Test(.noValidationMessages, arguments: RandomArchitectureFiles.onVulkan)
 func randomArchitecturePerplexityMatchesLlamaCppOnVulkan(_ name: String) throws {
     guard let path = FetchedModels.path("random-archs/\(name).gguf"), let vulkan = try TestVulkan.backend() else { return }
-    let reference = try PerplexityFixtures.entry(file: "\(name).gguf", context: 64, chunks: 2)
-    let ours = try PerplexityFixtures.perplexity(file: path, backend: vulkan, context: 64, chunks: 2)
-    PerplexityFixtures.check(ours, reference, bound: 0.01, "random \(name) c=64 ×2 (Vulkan)")
+    let chunks = RandomArchitectureFiles.chunks(name, context: 64)
+    let reference = try PerplexityFixtures.entry(file: "\(name).gguf", context: 64, chunks: chunks)
+    let ours = try PerplexityFixtures.perplexity(file: path, backend: vulkan, context: 64, chunks: chunks)
+    PerplexityFixtures.check(ours, reference, bound: 0.01, "random \(name) c=64 ×\(chunks) (Vulkan)")
 }
 
 @Test(.noValidationMessages) func smolLM2PerplexityMatchesLlamaCppOnVulkan() throws {

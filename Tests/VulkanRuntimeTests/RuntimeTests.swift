@@ -164,6 +164,37 @@ import VulkanRuntime
     }
 }
 
+/// Uploads go through one staging area that never exceeds the stream's capacity: large writes
+/// are split, the area grows only up to the capacity, and every byte lands where it should.
+@Suite(.noValidationMessages) struct BoundedStagingTests {
+    @Test func uploadsLargerThanTheStagingAreaArriveWhole() throws {
+        guard let backend = try TestVulkan.stagingBackend() else { return }
+        let device = backend.device
+        let capacity = 3 << 20
+        let stream = try CommandStream(device: device, stagingCapacity: capacity)
+        var generator = SplitMix64(seed: 7)
+        // A small write first (the area starts at 1 MiB), then one that makes it grow, then
+        // writes past the capacity (split, with a submission each time the area fills).
+        let sizes = [100, (2 << 20) + 5, 10 << 20 | 3, 7, (3 << 20) - 1, 3 << 20]
+        var buffers: [(VulkanBuffer, [UInt8])] = []
+        for size in sizes {
+            let bytes = (0..<size).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let buffer = try VulkanBuffer(device: device, size: size, location: .device)
+            try bytes.withUnsafeBytes { try stream.write($0, to: buffer) }
+            #expect(stream.stagingBytes <= capacity, "staging area \(stream.stagingBytes) bytes after a \(size)-byte write")
+            buffers.append((buffer, bytes))
+        }
+        #expect(stream.stagingBytes == capacity)
+        for (buffer, bytes) in buffers {
+            var out = [UInt8](repeating: 0, count: bytes.count)
+            try out.withUnsafeMutableBytes { try stream.read(buffer, count: bytes.count, into: $0.baseAddress!) }
+            // The first wrong byte, not a 10 MB diff.
+            let wrong = zip(out, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(wrong == nil, "\(bytes.count) bytes through a \(capacity)-byte staging area: byte \(wrong ?? -1) differs")
+        }
+    }
+}
+
 @Suite(.noValidationMessages) struct VulkanViewTests {
     @Test func viewsLargerThanTheirBufferAreRefused() throws {
         guard let backend = try TestVulkan.backend() else { return }
