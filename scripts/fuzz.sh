@@ -91,10 +91,11 @@ for target in "${TARGETS[@]}"; do
         -timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$BUILD/artifacts/$target/" > "$log" 2>&1 || status=$?
     seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-    runs=$(grep -o 'Done [0-9]* runs' "$log" | awk '{print $2}' | tail -1)
-    [[ -z "$runs" ]] && runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{print $2}' | tail -1)
-    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}')
-    ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{print $2}')
+    # A target that failed may print no totals: each lookup may come back empty (not an exit).
+    runs=$(grep -o 'Done [0-9]* runs' "$log" | awk '{print $2}' | tail -1 || true)
+    [[ -z "$runs" ]] && runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{print $2}' | tail -1 || true)
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
+    ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
     corpus=$(ls "$BUILD/corpus/$target" | wc -l)
     result="ok"
     if [[ $status -ne 0 ]]; then
