@@ -1,5 +1,5 @@
-// Integer dot products for the k-quants (Q2_K … Q6_K, IQ4_XS) with x as Q8_K, and for Q5_0,
-// Q5_1 and IQ4_NL with x as int8 blocks of 32 (quant_int8_avx2.c's `vlm_quantize_x_q8`).
+// Integer dot products for the k-quants (Q2_K … Q6_K, IQ4_XS) with x as Q8_K (blocks of 32:
+// quant_int8_avx2.c).
 //
 // The algorithm is ggml's (ggml-cpu/arch/x86/quants.c, `ggml_vec_dot_q4_K_q8_K` and friends):
 // x is quantized once per mat-vec; each weight block is then integer arithmetic on its raw
@@ -87,14 +87,6 @@ TARGET static inline __m256i scale_pair(__m128i scales, int i) {
 // halves weighted by the two scales in `scale` (16-bit lanes), as 8 int32 lanes.
 TARGET static inline __m256i scaled_dot(__m256i q, __m256i y, __m256i scale) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(q, y), scale);
-}
-
-// Bytes 0x10 where bit j of `bits` is set, for the 32 elements of a Q5_0/Q5_1 block.
-TARGET static inline __m256i high_bits(uint32_t bits) {
-    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
-        _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL));
-    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit), _mm256_set1_epi8(0x10));
 }
 
 // Signed weight bytes v times signed y: vpmaddubsw wants its first operand unsigned, so |v|
@@ -297,47 +289,6 @@ TARGET float vlm_dot_iq4_xs_q8_K(const uint8_t *w, const int8_t *xq, const float
     return hsum(acc);
 }
 
-// Blocks of 32 with x as int8 blocks of 32 (vlm_quantize_x_q8).
-
-TARGET float vlm_dot_iq4_nl_q8(const uint8_t *w, const int8_t *xq, const float *dx, long blocks) {
-    __m256 acc = _mm256_setzero_ps();
-    for (long b = 0; b < blocks; b++, w += 18, xq += 32) {
-        const __m256i pairs = signed_pairs(iq4_values(w + 2), _mm256_loadu_si256((const __m256i *)xq));
-        const __m256 s = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half_at(w) * dx[b]), s, acc);
-    }
-    return hsum(acc);
-}
-
-TARGET float vlm_dot_q5_0_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xqsum, long blocks) {
-    // d·dx·Σ(q − 16)·xq = d·dx·(Σ q·xq − 16·Σ xq).
-    __m256 acc = _mm256_setzero_ps();
-    float offsets = 0;
-    for (long b = 0; b < blocks; b++, w += 22, xq += 32) {
-        uint32_t bits;
-        memcpy(&bits, w + 2, 4);
-        const float scale = half_at(w) * dx[b];
-        const __m256i q = _mm256_or_si256(nibble_bytes(w + 6), high_bits(bits));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(scale), udot(q, _mm256_loadu_si256((const __m256i *)xq)), acc);
-        offsets += scale * xqsum[b];
-    }
-    return hsum(acc) - 16.0f * offsets;
-}
-
-TARGET float vlm_dot_q5_1_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xsum, long blocks) {
-    // Σ(d·q + m)·x = d·dx·Σ q·xq + m·Σ x (Σ x of the x given, as for Q4_1).
-    __m256 acc = _mm256_setzero_ps();
-    float mins = 0;
-    for (long b = 0; b < blocks; b++, w += 24, xq += 32) {
-        uint32_t bits;
-        memcpy(&bits, w + 4, 4);
-        const __m256i q = _mm256_or_si256(nibble_bytes(w + 8), high_bits(bits));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half_at(w) * dx[b]), udot(q, _mm256_loadu_si256((const __m256i *)xq)), acc);
-        mins += half_at(w + 2) * xsum[b];
-    }
-    return hsum(acc) + mins;
-}
-
 #else
 #define VLM_UNAVAILABLE_K(name) \
     float name(const uint8_t *w, const int8_t *xq, const float *dx, const int16_t *bsums, long blocks) { \
@@ -348,13 +299,4 @@ VLM_UNAVAILABLE_K(vlm_dot_q6_K_q8_K)
 VLM_UNAVAILABLE_K(vlm_dot_q3_K_q8_K)
 VLM_UNAVAILABLE_K(vlm_dot_q2_K_q8_K)
 VLM_UNAVAILABLE_K(vlm_dot_iq4_xs_q8_K)
-float vlm_dot_iq4_nl_q8(const uint8_t *w, const int8_t *xq, const float *dx, long blocks) {
-    (void)w; (void)xq; (void)dx; (void)blocks; return 0;
-}
-float vlm_dot_q5_0_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xqsum, long blocks) {
-    (void)w; (void)xq; (void)dx; (void)xqsum; (void)blocks; return 0;
-}
-float vlm_dot_q5_1_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xsum, long blocks) {
-    (void)w; (void)xq; (void)dx; (void)xsum; (void)blocks; return 0;
-}
 #endif

@@ -45,6 +45,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "With --quantized: decode (1-row) cases only, every quantized weight type.")
     var decode = false
 
+    @Flag(name: .long, help: "Quantized kernels: x as drawn, not rounded as llama.cpp rounds it (the CPU's f32 path).")
+    var unroundedX = false
+
     @Flag(name: .long, help: "On the CPU, round x to int8 blocks for quantized mat-vecs (faster, approximate).")
     var int8Activations = false
 
@@ -70,6 +73,7 @@ struct BenchCommand: ParsableCommand {
         var benchmark = KernelBenchmark(backend: selected.backend)
         benchmark.runs = runs
         benchmark.warmups = warmups
+        benchmark.roundActivations = !unroundedX
         let cases = quantized ? (decode && !quick ? BenchmarkCase.quantizedDecode() : BenchmarkCase.quantized(quick: quick))
             : BenchmarkCase.gpt2(quick: quick)
         if json {
