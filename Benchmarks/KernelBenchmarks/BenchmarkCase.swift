@@ -82,4 +82,14 @@ public struct BenchmarkCase: Sendable {
         }
         return cases
     }
+
+    /// Decode (1 row) only, every quantized weight type: SmolLM2-135M's 576 → 1536 (1536 → 576 for
+    /// the 256-element super-block types, whose rows cannot be 576 wide) and Llama-3.2-1B's 2048 → 8192.
+    public static func quantizedDecode() -> [BenchmarkCase] {
+        DType.quantizedWeights.flatMap { type in
+            [type.blockSize == 32 ? (576, 1536) : (1536, 576), (2048, 8192)].map { k, n in
+                BenchmarkCase(op: .matmul(m: 1, k: k, n: n, weight: type))
+            }
+        }
+    }
 }

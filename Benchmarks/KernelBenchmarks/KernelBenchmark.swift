@@ -11,6 +11,9 @@ public struct KernelBenchmark {
     public var warmups = 3
     /// Distinct input buffers cycled through.
     public var rotation = 4
+    /// Round x for quantized weights as llama.cpp's CPU backend does (the model's `roundTrip`);
+    /// off, x is used as drawn (on the CPU: the f32 path, as for callers that do not round).
+    public var roundActivations = true
 
     public init(backend: any Backend) {
         self.backend = backend
@@ -34,6 +37,11 @@ public struct KernelBenchmark {
             let weights = (0..<rotation).map { _ in generator.floats(k * n, scale: 0.05) }
             let bias = generator.floats(n)
             let x = try inputs.map { try backend.tensor($0, shape: [m, k], dtype: .f32, name: "x") }
+            // x as a model with llama.cpp's rounding feeds quantized weights (LlamaModel's roundTrip),
+            // so a backend's integer path for already-rounded x is what gets timed.
+            if roundActivations, let rounding = weightType.activationRounding {
+                for input in x { try backend.roundTrip(input, through: rounding, into: input) }
+            }
             // Quantized weights exist only as [N, K] blocks (GGUF's layout); plain ones as GPT-2's [K, N].
             let layout: WeightLayout = weightType.isQuantized ? .outIn : .inOut
             let w = try weights.map { values in

@@ -24,4 +24,18 @@ TARGET static inline float hsum(__m256 s) {
     return _mm_cvtss_f32(q);
 }
 
+// Σ q·xq for one block of 32 unsigned weight bytes q (each < 128) and signed xq, as 8 int32
+// lanes converted to f32.
+TARGET static inline __m256 udot(__m256i q, __m256i y) {
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_maddubs_epi16(q, y), _mm256_set1_epi16(1)));
+}
+
+// The 32 nibbles of a block of 32 as bytes in element order (element j < 16 the low nibble of
+// byte j, element j + 16 its high nibble).
+TARGET static inline __m256i nibble_bytes(const uint8_t *p) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)p), mask = _mm_set1_epi8(0x0F);
+    __m128i lo = _mm_and_si128(bytes, mask), hi = _mm_and_si128(_mm_srli_epi16(bytes, 4), mask);
+    return _mm256_set_m128i(hi, lo);
+}
+
 #endif

@@ -20,8 +20,9 @@ public final class CPUBackend: Backend {
     /// Whether f16 weights are widened with F16C/AVX2 (the C kernels) rather than SSE2 Swift.
     let nativeHalf: Bool
 
-    /// Whether quantized mat-vecs round x to int8 blocks and use integer dot products (faster,
-    /// not exact: ~0.3% error per element of x). Needs the AVX2 kernels.
+    /// Whether quantized mat-vecs round any x to int8 blocks and use integer dot products (faster,
+    /// not exact: ~0.3% error per element of x). Needs the AVX2 kernels. Without it they still
+    /// do where x is already rounded that way (llama.cpp's rounding), which changes nothing.
     let int8Activations: Bool
 
     /// - Parameters:

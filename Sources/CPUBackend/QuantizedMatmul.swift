@@ -4,12 +4,10 @@ import Compute
 /// Blocks are read as stored; the whole matrix is never inflated.
 extension MatrixProduct {
     /// One row of x (decoding): memory-bound, each output one dot product over its row's blocks,
-    /// rows split across cores.
+    /// rows split across cores. Integer dot products where x is already rounded as ggml rounds
+    /// it for this weight type, or anywhere with `int8` (see `matVecInt8`); f32 ones otherwise.
     func matVec(quantized w: UnsafeRawPointer, type: DType, parallel: Parallel, int8: Bool) {
-        if int8, [.q8_0, .q4_0, .q4_1].contains(type) {
-            matVecInt8(quantized: w, type: type, parallel: parallel)
-            return
-        }
+        if matVecInt8(quantized: w, type: type, parallel: parallel, approximate: int8) { return }
         let blocks = QuantizedBlocks(type: type, native: nativeHalf)
         let blockCount = k / type.blockSize, rowBytes = blockCount * type.blockBytes
         let shared = UncheckedSendable((w, self))

@@ -42,6 +42,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "SmolLM2-135M shapes with Q8_0/Q4_1 weights instead of GPT-2's f32/f16 ones.")
     var quantized = false
 
+    @Flag(name: .long, help: "With --quantized: decode (1-row) cases only, every quantized weight type.")
+    var decode = false
+
+    @Flag(name: .long, help: "Quantized kernels: x as drawn, not rounded as llama.cpp rounds it (the CPU's f32 path).")
+    var unroundedX = false
+
     @Flag(name: .long, help: "On the CPU, round x to int8 blocks for quantized mat-vecs (faster, approximate).")
     var int8Activations = false
 
@@ -67,7 +73,9 @@ struct BenchCommand: ParsableCommand {
         var benchmark = KernelBenchmark(backend: selected.backend)
         benchmark.runs = runs
         benchmark.warmups = warmups
-        let cases = quantized ? BenchmarkCase.quantized(quick: quick) : BenchmarkCase.gpt2(quick: quick)
+        benchmark.roundActivations = !unroundedX
+        let cases = quantized ? (decode && !quick ? BenchmarkCase.quantizedDecode() : BenchmarkCase.quantized(quick: quick))
+            : BenchmarkCase.gpt2(quick: quick)
         if json {
             let results = try benchmark.run(cases)
             let report = BenchReport(device: selected.backend.deviceDescription, backend: selected.backend.name,

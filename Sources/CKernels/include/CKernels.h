@@ -47,4 +47,26 @@ float vlm_dot_q8_0_q8(const uint8_t *w, const int8_t *xq, const float *dx, long 
 float vlm_dot_q4_0_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xqsum, long blocks);
 float vlm_dot_q4_1_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xsum, long blocks);
 
+// Q8_K activations and integer dot products (quant_kquants_int8_avx2.c), after ggml's
+// quantize_row_q8_K_ref and ggml_vec_dot_*_q8_K: x quantized per block of 256 to
+// xq = min(127, nearest(iscale·x)), iscale = −127/m (m the element of largest magnitude, with its
+// sign), dx = 1/iscale (0 for an all-zero block); bsums[16·b + g] = Σ xq over elements 16g…16g+15
+// of block b. Portable C: the x86 ggml CPU backend uses this reference itself.
+void vlm_quantize_x_q8_K(const float *x, long blocks, int8_t *xq, float *dx, int16_t *bsums);
+/// 1 when every x[i] equals xq[i]·dx[block] to 2⁻²⁰ relative (x was already rounded through
+/// these int8 blocks, so an integer product is the f32 product up to rounding), 0 when some
+/// element is not, −1 when x holds NaN or ±inf. `block` elements per scale (32 or 256).
+int vlm_q8_represents(const float *x, const int8_t *xq, const float *dx, long blocks, long block);
+/// Σ w·(xq·dx) over `blocks` super-blocks of 256 (AVX2; callers check vlm_has_avx2_f16c()).
+float vlm_dot_q4_K_q8_K(const uint8_t *w, const int8_t *xq, const float *dx, const int16_t *bsums, long blocks);
+float vlm_dot_q5_K_q8_K(const uint8_t *w, const int8_t *xq, const float *dx, const int16_t *bsums, long blocks);
+float vlm_dot_q6_K_q8_K(const uint8_t *w, const int8_t *xq, const float *dx, const int16_t *bsums, long blocks);
+float vlm_dot_q3_K_q8_K(const uint8_t *w, const int8_t *xq, const float *dx, const int16_t *bsums, long blocks);
+float vlm_dot_q2_K_q8_K(const uint8_t *w, const int8_t *xq, const float *dx, const int16_t *bsums, long blocks);
+float vlm_dot_iq4_xs_q8_K(const uint8_t *w, const int8_t *xq, const float *dx, const int16_t *bsums, long blocks);
+/// The same over blocks of 32 with x from vlm_quantize_x_q8 (Q5_0 needs Σ xq, Q5_1 exact Σ x).
+float vlm_dot_q5_0_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xqsum, long blocks);
+float vlm_dot_q5_1_q8(const uint8_t *w, const int8_t *xq, const float *dx, const float *xsum, long blocks);
+float vlm_dot_iq4_nl_q8(const uint8_t *w, const int8_t *xq, const float *dx, long blocks);
+
 #endif
